@@ -1,0 +1,175 @@
+//! Reading a JWT's claims (decoded, never verified: the provider verifies its own
+//! tokens; the widget only needs to know when one expires and whose it is), and
+//! turning what an answer says about lifetime into a client-clock expiry.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde_json::Value;
+
+use super::answer::{str_field, whole_number};
+use super::UserInfo;
+
+/// The claims the widget uses. Every one is optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Claims {
+    /// Expiry, seconds since the epoch (server clock).
+    pub exp: Option<u64>,
+    /// Issued at, seconds since the epoch (server clock).
+    pub iat: Option<u64>,
+    pub user: UserInfo,
+}
+
+/// The claims of a JWT, or `None` when the token is not a JWT with a JSON payload.
+/// Opaque tokens (Siminars) are normal, so this is not an error.
+pub fn decode_claims(token: &str) -> Option<Claims> {
+    let mut parts = token.split('.');
+    let (_header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || payload.len() > 64 * 1024 {
+        return None;
+    }
+    // Some issuers pad base64url; the spec says they must not, so accept both.
+    let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    let value: Value = serde_json::from_slice(&bytes).ok()?;
+    if !value.is_object() {
+        return None;
+    }
+    let name = str_field(&value, "name").map(str::to_string).or_else(|| {
+        let given = str_field(&value, "given_name");
+        let family = str_field(&value, "family_name");
+        match (given, family) {
+            (Some(g), Some(f)) => Some(format!("{g} {f}")),
+            (g, f) => g.or(f).map(str::to_string),
+        }
+    });
+    Some(Claims {
+        exp: value.get("exp").and_then(whole_number),
+        iat: value.get("iat").and_then(whole_number),
+        user: UserInfo {
+            id: str_field(&value, "sub").map(str::to_string),
+            name: name.or_else(|| str_field(&value, "preferred_username").map(str::to_string)),
+            email: str_field(&value, "email").map(str::to_string),
+        },
+    })
+}
+
+/// When a token expires on the client's clock, in milliseconds, from what the
+/// answer says, in this order (`SECURITY.md`, Expiry):
+/// 1. `received_at + expires_in`;
+/// 2. `received_at + (exp − iat)` when both claims exist, so client clock drift does not matter;
+/// 3. `exp` itself.
+///
+/// `None` when none of these is known (the caller applies the provider's fallback).
+pub fn expiry_from(
+    received_at_ms: u64,
+    expires_in_secs: Option<u64>,
+    claims: Option<&Claims>,
+) -> Option<u64> {
+    let after = |secs: u64| {
+        secs.checked_mul(1000)
+            .and_then(|ms| received_at_ms.checked_add(ms))
+    };
+    if let Some(secs) = expires_in_secs {
+        return after(secs);
+    }
+    let claims = claims?;
+    match (claims.exp, claims.iat) {
+        (Some(exp), Some(iat)) if exp > iat => after(exp - iat),
+        (Some(exp), _) => exp.checked_mul(1000),
+        (None, _) => None,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Builds an unsigned-looking JWT with the given payload, for tests.
+    pub(crate) fn make_jwt(payload: &Value) -> String {
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"JWT"}"#);
+        let body = URL_SAFE_NO_PAD.encode(payload.to_string());
+        format!("{header}.{body}.c2lnbmF0dXJl")
+    }
+
+    #[test]
+    fn reads_exp_iat_and_user_claims() {
+        let token = make_jwt(&serde_json::json!({
+            "exp": 1_700_000_300, "iat": 1_700_000_000, "sub": "u-1",
+            "given_name": "Ada", "family_name": "Lovelace", "email": "ada@example.org"
+        }));
+        let c = decode_claims(&token).unwrap();
+        assert_eq!(c.exp, Some(1_700_000_300));
+        assert_eq!(c.iat, Some(1_700_000_000));
+        assert_eq!(c.user.name.as_deref(), Some("Ada Lovelace"));
+        assert_eq!(c.user.email.as_deref(), Some("ada@example.org"));
+        assert_eq!(c.user.id.as_deref(), Some("u-1"));
+    }
+
+    #[test]
+    fn the_nebula_seed_token_decodes() {
+        // From seeds/004: HS256, exp in seconds, roles but no iat.
+        let seed = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJiZWJlZXJtaW5nQDEyNi5jb20iLCJyb2xlcyI6WyJHVUVTVCJdLCJleHAiOjE3MzAzOTM5NTMsInNjb3BlcyI6WyJHVUVTVCJdfQ.IVMMITYihqkMszTo_x7uP6gocxgN5RLfLZiJY8VqEyk";
+        let c = decode_claims(seed).unwrap();
+        assert_eq!(c.exp, Some(1_730_393_953));
+        assert_eq!(c.iat, None);
+        assert_eq!(c.user.id.as_deref(), Some("bebeerming@126.com"));
+    }
+
+    #[test]
+    fn jwt_without_exp_has_no_expiry() {
+        let c = decode_claims(&make_jwt(&serde_json::json!({"sub": "x"}))).unwrap();
+        assert_eq!(c.exp, None);
+        assert_eq!(expiry_from(5_000, None, Some(&c)), None);
+    }
+
+    #[test]
+    fn non_jwts_are_not_errors() {
+        for token in [
+            "139927583041014080855057",
+            "",
+            "a.b",
+            "a.b.c.d",
+            "a.!!!.c",
+            "a.bm90IGpzb24.c",
+            "a.WzEsMl0.c",
+        ] {
+            assert_eq!(decode_claims(token), None, "{token}");
+        }
+    }
+
+    #[test]
+    fn padded_payloads_are_accepted() {
+        let payload = URL_SAFE_NO_PAD.encode(br#"{"exp":10}"#);
+        assert_eq!(
+            decode_claims(&format!("h.{payload}==.s")).unwrap().exp,
+            Some(10)
+        );
+    }
+
+    #[test]
+    fn expiry_prefers_expires_in_then_claim_span_then_exp() {
+        let both = Claims {
+            exp: Some(1_000_300),
+            iat: Some(1_000_000),
+            ..Default::default()
+        };
+        let exp_only = Claims {
+            exp: Some(2_000),
+            ..Default::default()
+        };
+        assert_eq!(expiry_from(10_000, Some(60), Some(&both)), Some(70_000));
+        // The client clock is far from the server's: the span still holds.
+        assert_eq!(expiry_from(10_000, None, Some(&both)), Some(310_000));
+        assert_eq!(expiry_from(10_000, None, Some(&exp_only)), Some(2_000_000));
+        assert_eq!(expiry_from(10_000, None, None), None);
+    }
+
+    #[test]
+    fn absurd_lifetimes_do_not_overflow() {
+        assert_eq!(expiry_from(u64::MAX - 5, Some(1), None), None);
+        let huge = Claims {
+            exp: Some(u64::MAX / 10),
+            ..Default::default()
+        };
+        assert_eq!(expiry_from(0, None, Some(&huge)), None);
+    }
+}

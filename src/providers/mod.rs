@@ -1,0 +1,185 @@
+//! The protocol of the four providers, as pure Rust with no browser types.
+//!
+//! Requests are built by pure functions (credentials in, [`HttpRequest`] out) and
+//! answers are parsed by pure functions ([`HttpResponse`] in, a [`Session`] or a
+//! typed [`ApiError`] out), so every rule in `providers.md` is tested natively.
+//! `http.rs` is the only place that actually sends.
+
+pub mod jwt;
+pub mod nebula;
+pub mod nemo;
+pub mod nomad;
+pub mod siminars;
+
+mod answer;
+mod request;
+mod secret;
+
+pub use answer::{ApiError, HttpResponse};
+pub use request::{BodyEncoding, HttpRequest, Method};
+pub use secret::Secret;
+
+use serde::{Deserialize, Serialize};
+
+/// The providers the widget can sign in to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderId {
+    Nomad,
+    Nemo,
+    Siminars,
+    Nebula,
+}
+
+impl ProviderId {
+    pub const ALL: [ProviderId; 4] = [Self::Nomad, Self::Nemo, Self::Siminars, Self::Nebula];
+
+    /// The stable key used in configuration, storage keys and `data-providers`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Nomad => "nomad",
+            Self::Nemo => "nemo",
+            Self::Siminars => "siminars",
+            Self::Nebula => "nebula",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    /// The name people know the service by.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Self::Nomad => "NOMAD",
+            Self::Nemo => "NeMO Archive",
+            Self::Siminars => "Siminars",
+            Self::Nebula => "Nebula Block",
+        }
+    }
+}
+
+/// What a token is, which decides how long it may live and whether it may be stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// A short-lived token from a username/password sign-in.
+    Access,
+    /// A NOMAD app token with a lifetime the user chose.
+    App,
+    /// A Nebula `ak_` key: never expires, so it is kept in memory only.
+    ApiKey,
+}
+
+impl TokenKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Access => "access token",
+            Self::App => "app token",
+            Self::ApiKey => "API key",
+        }
+    }
+}
+
+/// What the provider told us about the signed-in user. Every field is optional:
+/// providers differ, and a missing name is not an error.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+impl UserInfo {
+    /// The best single line to show for this user.
+    pub fn display(&self) -> Option<&str> {
+        self.name
+            .as_deref()
+            .or(self.email.as_deref())
+            .or(self.id.as_deref())
+    }
+}
+
+/// A signed-in session: the token and everything needed to use and expire it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    pub provider: ProviderId,
+    /// The configured base URL the token belongs to (tokens are never sent elsewhere).
+    pub base_url: String,
+    pub token: Secret,
+    pub kind: TokenKind,
+    /// When the client received the token, in milliseconds since the Unix epoch.
+    pub received_at_ms: u64,
+    /// When the token stops working, in client milliseconds; `None` never expires.
+    pub expires_at_ms: Option<u64>,
+    pub user: UserInfo,
+}
+
+impl Session {
+    pub fn is_expired(&self, now_ms: u64) -> bool {
+        self.expires_at_ms.is_some_and(|at| now_ms >= at)
+    }
+
+    /// Milliseconds left, `None` for a token that never expires.
+    pub fn remaining_ms(&self, now_ms: u64) -> Option<u64> {
+        self.expires_at_ms.map(|at| at.saturating_sub(now_ms))
+    }
+}
+
+/// Joins a configured base URL and an API path without doubling or losing a `/`.
+pub(crate) fn endpoint(base_url: &str, path: &str) -> String {
+    format!(
+        "{}/{}",
+        base_url.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_keys_round_trip() {
+        for p in ProviderId::ALL {
+            assert_eq!(ProviderId::from_key(p.key()), Some(p));
+        }
+        assert_eq!(ProviderId::from_key("NOMAD"), None);
+        assert_eq!(ProviderId::from_key(""), None);
+    }
+
+    #[test]
+    fn endpoint_joins_with_one_slash() {
+        assert_eq!(
+            endpoint("https://a/api/v1", "uploads"),
+            "https://a/api/v1/uploads"
+        );
+        assert_eq!(
+            endpoint("https://a/api/v1/", "/uploads"),
+            "https://a/api/v1/uploads"
+        );
+    }
+
+    #[test]
+    fn session_expiry_is_inclusive_and_api_keys_never_expire() {
+        let mut s = Session {
+            provider: ProviderId::Nebula,
+            base_url: "https://x".into(),
+            token: Secret::new("t"),
+            kind: TokenKind::Access,
+            received_at_ms: 0,
+            expires_at_ms: Some(1000),
+            user: UserInfo::default(),
+        };
+        assert!(!s.is_expired(999));
+        assert!(s.is_expired(1000));
+        assert_eq!(s.remaining_ms(400), Some(600));
+        assert_eq!(s.remaining_ms(5000), Some(0));
+        s.expires_at_ms = None;
+        assert!(!s.is_expired(u64::MAX));
+        assert_eq!(s.remaining_ms(1), None);
+    }
+}

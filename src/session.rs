@@ -1,0 +1,295 @@
+//! The session store: sessions in `sessionStorage`, keyed by provider and base URL.
+//!
+//! Encoding and decoding are pure and tested natively; [`SessionStore`] is the
+//! thin browser layer over `window.sessionStorage` (wasm32 only). What is stored
+//! is the token, its kind, its expiry and the user's display fields: never a
+//! password, a digest, a refresh or id token, or an `ak_` API key.
+
+use serde::{Deserialize, Serialize};
+
+use crate::providers::{ProviderId, Secret, Session, TokenKind, UserInfo};
+
+/// Every key this widget writes starts with this, so it never touches the host page's keys.
+pub const KEY_PREFIX: &str = "lab-login/v1/";
+
+/// `lab-login/v1/<provider>/<base URL>`: one session per provider *and* endpoint.
+pub fn storage_key(provider: ProviderId, base_url: &str) -> String {
+    format!("{KEY_PREFIX}{}/{}", provider.key(), base_url)
+}
+
+fn parse_key(key: &str) -> Option<(ProviderId, &str)> {
+    let (provider, base_url) = key.strip_prefix(KEY_PREFIX)?.split_once('/')?;
+    Some((ProviderId::from_key(provider)?, base_url)).filter(|(_, base)| !base.is_empty())
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredSession {
+    token: String,
+    kind: TokenKind,
+    received_at_ms: u64,
+    expires_at_ms: u64,
+    #[serde(default)]
+    user: UserInfo,
+}
+
+/// Why a session was not stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotStored {
+    /// API keys never expire: kept in memory only.
+    ApiKey,
+    /// A token with no expiry cannot be forgotten on time.
+    NoExpiry,
+}
+
+/// The stored form of a session, or why it must not be stored.
+pub fn encode(session: &Session) -> Result<String, NotStored> {
+    if session.kind == TokenKind::ApiKey {
+        return Err(NotStored::ApiKey);
+    }
+    let expires_at_ms = session.expires_at_ms.ok_or(NotStored::NoExpiry)?;
+    let stored = StoredSession {
+        token: session.token.expose().to_string(),
+        kind: session.kind,
+        received_at_ms: session.received_at_ms,
+        expires_at_ms,
+        user: session.user.clone(),
+    };
+    Ok(serde_json::to_string(&stored).expect("a struct of strings and numbers always serializes"))
+}
+
+/// What a stored entry turned out to be.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Decoded {
+    Live(Session),
+    /// Past its expiry: remove it.
+    Expired,
+    /// Not ours, damaged, or of a kind that must never be stored: remove it if it is under our prefix.
+    Invalid,
+}
+
+pub fn decode(key: &str, value: &str, now_ms: u64) -> Decoded {
+    let Some((provider, base_url)) = parse_key(key) else {
+        return Decoded::Invalid;
+    };
+    let Ok(stored) = serde_json::from_str::<StoredSession>(value) else {
+        return Decoded::Invalid;
+    };
+    if stored.kind == TokenKind::ApiKey || stored.token.is_empty() {
+        return Decoded::Invalid;
+    }
+    if now_ms >= stored.expires_at_ms {
+        return Decoded::Expired;
+    }
+    Decoded::Live(Session {
+        provider,
+        base_url: base_url.to_string(),
+        token: Secret::new(stored.token),
+        kind: stored.kind,
+        received_at_ms: stored.received_at_ms,
+        expires_at_ms: Some(stored.expires_at_ms),
+        user: stored.user,
+    })
+}
+
+#[cfg(target_arch = "wasm32")]
+pub use browser::{SessionStore, StorageError};
+
+#[cfg(target_arch = "wasm32")]
+mod browser {
+    use super::*;
+
+    /// What can go wrong with `sessionStorage`; handed to the caller, never a panic.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub enum StorageError {
+        /// No `sessionStorage` (blocked by the browser's privacy settings, or a sandboxed frame).
+        Unavailable,
+        /// The browser refused to write (quota exceeded).
+        WriteRefused,
+        /// The session is of a kind that is never stored.
+        NotStored(NotStored),
+    }
+
+    impl std::fmt::Display for StorageError {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(match self {
+                Self::Unavailable => "this browser does not allow session storage here; the sign-in lasts until the page is reloaded",
+                Self::WriteRefused => "the browser refused to save the session; it lasts until the page is reloaded",
+                Self::NotStored(NotStored::ApiKey) => "API keys are kept in memory only",
+                Self::NotStored(NotStored::NoExpiry) => "a token without expiry is kept in memory only",
+            })
+        }
+    }
+
+    /// `window.sessionStorage`, holding this widget's sessions.
+    #[derive(Clone)]
+    pub struct SessionStore {
+        storage: web_sys::Storage,
+    }
+
+    impl SessionStore {
+        pub fn open() -> Result<Self, StorageError> {
+            let storage = web_sys::window()
+                .and_then(|w| w.session_storage().ok().flatten())
+                .ok_or(StorageError::Unavailable)?;
+            Ok(Self { storage })
+        }
+
+        pub fn save(&self, session: &Session) -> Result<(), StorageError> {
+            let value = encode(session).map_err(StorageError::NotStored)?;
+            self.storage
+                .set_item(&storage_key(session.provider, &session.base_url), &value)
+                .map_err(|_| StorageError::WriteRefused)
+        }
+
+        pub fn remove(&self, provider: ProviderId, base_url: &str) {
+            let _ = self.storage.remove_item(&storage_key(provider, base_url));
+        }
+
+        /// The live session for this provider and endpoint; an expired or damaged
+        /// entry is removed on the way (expiry is checked on every read, because
+        /// timers do not run on time in background tabs).
+        pub fn load(&self, provider: ProviderId, base_url: &str, now_ms: u64) -> Option<Session> {
+            let key = storage_key(provider, base_url);
+            let value = self.storage.get_item(&key).ok().flatten()?;
+            match decode(&key, &value, now_ms) {
+                Decoded::Live(session) => Some(session),
+                Decoded::Expired | Decoded::Invalid => {
+                    let _ = self.storage.remove_item(&key);
+                    None
+                }
+            }
+        }
+
+        /// Every live session of this widget; expired and damaged entries under
+        /// our prefix are purged.
+        pub fn load_all(&self, now_ms: u64) -> Vec<Session> {
+            let len = self.storage.length().unwrap_or(0);
+            let keys: Vec<String> = (0..len)
+                .filter_map(|i| self.storage.key(i).ok().flatten())
+                .filter(|k| k.starts_with(KEY_PREFIX))
+                .collect();
+            let mut live = Vec::new();
+            for key in keys {
+                let value = self
+                    .storage
+                    .get_item(&key)
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default();
+                match decode(&key, &value, now_ms) {
+                    Decoded::Live(session) => live.push(session),
+                    Decoded::Expired | Decoded::Invalid => {
+                        let _ = self.storage.remove_item(&key);
+                    }
+                }
+            }
+            live.sort_by_key(|s| s.provider);
+            live
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(kind: TokenKind, expires_at_ms: Option<u64>) -> Session {
+        Session {
+            provider: ProviderId::Nomad,
+            base_url: "https://nomad.example/api/v1".into(),
+            token: Secret::new("tok"),
+            kind,
+            received_at_ms: 1_000,
+            expires_at_ms,
+            user: UserInfo {
+                id: None,
+                name: Some("Ada".into()),
+                email: None,
+            },
+        }
+    }
+
+    #[test]
+    fn keys_name_provider_and_base_url() {
+        assert_eq!(
+            storage_key(ProviderId::Nomad, "https://nomad.example/api/v1"),
+            "lab-login/v1/nomad/https://nomad.example/api/v1"
+        );
+        assert_ne!(
+            storage_key(ProviderId::Nomad, "https://a"),
+            storage_key(ProviderId::Nomad, "https://b")
+        );
+        assert_ne!(
+            storage_key(ProviderId::Nomad, "https://a"),
+            storage_key(ProviderId::Nemo, "https://a")
+        );
+    }
+
+    #[test]
+    fn round_trip_keeps_everything_needed() {
+        let s = session(TokenKind::Access, Some(10_000));
+        let key = storage_key(s.provider, &s.base_url);
+        let value = encode(&s).unwrap();
+        assert_eq!(decode(&key, &value, 9_999), Decoded::Live(s));
+        assert_eq!(decode(&key, &value, 10_000), Decoded::Expired);
+    }
+
+    #[test]
+    fn api_keys_and_endless_tokens_are_never_stored() {
+        assert_eq!(
+            encode(&session(TokenKind::ApiKey, None)),
+            Err(NotStored::ApiKey)
+        );
+        assert_eq!(
+            encode(&session(TokenKind::ApiKey, Some(5))),
+            Err(NotStored::ApiKey)
+        );
+        assert_eq!(
+            encode(&session(TokenKind::Access, None)),
+            Err(NotStored::NoExpiry)
+        );
+    }
+
+    #[test]
+    fn stored_form_holds_no_other_secret_fields() {
+        let value = encode(&session(TokenKind::App, Some(10))).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&value).unwrap();
+        let mut keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            ["expires_at_ms", "kind", "received_at_ms", "token", "user"]
+        );
+    }
+
+    #[test]
+    fn damaged_or_foreign_entries_are_invalid() {
+        let good = encode(&session(TokenKind::Access, Some(10_000))).unwrap();
+        let key = storage_key(ProviderId::Nomad, "https://x");
+        for (k, v) in [
+            ("other-app/token", good.as_str()),
+            ("lab-login/v1/unknown/https://x", good.as_str()),
+            ("lab-login/v1/nomad", good.as_str()),
+            (key.as_str(), ""),
+            (key.as_str(), "{"),
+            (
+                key.as_str(),
+                r#"{"token":"t","kind":"access","received_at_ms":0}"#,
+            ),
+            (
+                key.as_str(),
+                r#"{"token":"","kind":"access","received_at_ms":0,"expires_at_ms":99999}"#,
+            ),
+            (
+                key.as_str(),
+                r#"{"token":"ak_x","kind":"api_key","received_at_ms":0,"expires_at_ms":99999}"#,
+            ),
+            (
+                key.as_str(),
+                r#"{"token":"t","kind":"access","received_at_ms":0,"expires_at_ms":-1}"#,
+            ),
+        ] {
+            assert_eq!(decode(k, v, 0), Decoded::Invalid, "{k} {v}");
+        }
+    }
+}
