@@ -1,9 +1,22 @@
 //! lab-login: a login widget for scientific-data APIs.
 //!
-//! The protocol core ([`providers`], [`config`], the pure half of [`session`]) is
-//! plain Rust and tested natively; the browser half (components, transport,
-//! storage) exists only on wasm32.
+//! The protocol core ([`providers`], [`config`], [`display`], the pure half of
+//! [`session`]) is plain Rust and tested natively; the browser half (transport,
+//! storage, components) exists only on wasm32.
 
 pub mod config;
+pub mod display;
 pub mod providers;
 pub mod session;
+
+#[cfg(target_arch = "wasm32")]
+pub mod client;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod http;
+#[cfg(target_arch = "wasm32")]
+mod mount;
+
+#[cfg(target_arch = "wasm32")]
+pub use mount::{load_config, mount_all, mount_with};

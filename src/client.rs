@@ -1,0 +1,126 @@
+//! What the views ask for: sign in, sign out, list uploads. Each call builds a
+//! request with `providers`, sends it with `http`, and parses the answer; the
+//! views never see a request or a raw answer.
+
+use crate::config::Config;
+use crate::http::{now_ms, send, Cancel};
+use crate::providers::nebula::ApiKey;
+use crate::providers::nomad::{AppTokenLifetime, UploadsPage, UploadsQuery};
+use crate::providers::siminars::SiminarsClient;
+use crate::providers::{nebula, nemo, nomad, siminars, ApiError, ProviderId, Session};
+
+fn timeout_ms(config: &Config) -> u64 {
+    config.request_timeout_secs * 1000
+}
+
+fn base_url(config: &Config, provider: ProviderId) -> Result<String, ApiError> {
+    config
+        .base_url(provider)
+        .map(str::to_string)
+        .ok_or_else(|| ApiError::NotSent {
+            reason: format!("{} is not configured", provider.display_name()),
+        })
+}
+
+fn siminars_client(config: &Config) -> Result<SiminarsClient<'_>, ApiError> {
+    let s = config.siminars.as_ref().ok_or_else(|| ApiError::NotSent {
+        reason: "Siminars is not configured".into(),
+    })?;
+    Ok(SiminarsClient {
+        base_url: &s.url,
+        apitoken: &s.apitoken,
+        content_type: s.content_type.as_deref(),
+    })
+}
+
+/// Signs in with a username (or email) and password. `password` is consumed:
+/// it ends up only in the request body (for Siminars, only inside the digest).
+pub async fn sign_in(
+    config: &Config,
+    provider: ProviderId,
+    username: &str,
+    password: String,
+) -> Result<Session, ApiError> {
+    let base = base_url(config, provider)?;
+    let request = match provider {
+        ProviderId::Nomad => nomad::login_request(&base, username, &password),
+        ProviderId::Nemo => nemo::login_request(&base, username, &password),
+        ProviderId::Siminars => siminars_client(config)?.login_request(username, &password),
+        ProviderId::Nebula => nebula::login_request(&base, username, &password),
+    };
+    drop(password);
+    let response = send(&request, timeout_ms(config), &Cancel::new()).await?;
+    let received = now_ms();
+    match provider {
+        ProviderId::Nomad => nomad::parse_login(&base, &response, received),
+        ProviderId::Nemo => nemo::parse_login(&base, &response, received),
+        ProviderId::Siminars => siminars::parse_login(&base, username, &response, received),
+        ProviderId::Nebula => nebula::parse_login(&base, &response, received),
+    }
+}
+
+/// Signs in to Nebula with an `ak_` key, proven by a credits check. Returns the balance too.
+pub async fn sign_in_with_key(config: &Config, key: &ApiKey) -> Result<(Session, f64), ApiError> {
+    let base = base_url(config, ProviderId::Nebula)?;
+    let response = send(
+        &nebula::credits_request(&base, key.secret()),
+        timeout_ms(config),
+        &Cancel::new(),
+    )
+    .await?;
+    nebula::parse_key_check(&base, key, &response, now_ms())
+}
+
+/// Nebula's balance for a signed-in token or key.
+pub async fn nebula_credits(config: &Config, session: &Session) -> Result<f64, ApiError> {
+    let response = send(
+        &nebula::credits_request(&session.base_url, &session.token),
+        timeout_ms(config),
+        &Cancel::new(),
+    )
+    .await?;
+    nebula::parse_credits(&response)
+}
+
+/// Tells the server a token is done with, where the provider has a logout
+/// (Siminars tokens otherwise live 6 months). Other providers' tokens just expire.
+pub async fn sign_out(config: &Config, session: &Session) -> Result<(), ApiError> {
+    if session.provider != ProviderId::Siminars {
+        return Ok(());
+    }
+    let request = siminars_client(config)?.logout_request(&session.token);
+    let response = send(&request, timeout_ms(config), &Cancel::new()).await?;
+    siminars::parse_logout(&response)
+}
+
+/// One page of the signed-in user's NOMAD uploads.
+pub async fn nomad_uploads(
+    config: &Config,
+    session: &Session,
+    query: &UploadsQuery,
+    cancel: &Cancel,
+) -> Result<UploadsPage, ApiError> {
+    if session.is_expired(now_ms()) {
+        return Err(ApiError::SessionRejected {
+            message: Some("The session expired.".into()),
+        });
+    }
+    let response = send(
+        &nomad::uploads_request(&session.base_url, &session.token, query),
+        timeout_ms(config),
+        cancel,
+    )
+    .await?;
+    nomad::parse_uploads(&response, query)
+}
+
+/// A NOMAD app token with the chosen lifetime, shown once and never stored.
+pub async fn nomad_app_token(
+    config: &Config,
+    session: &Session,
+    lifetime: AppTokenLifetime,
+) -> Result<Session, ApiError> {
+    let request = nomad::app_token_request(&session.base_url, &session.token, lifetime);
+    let response = send(&request, timeout_ms(config), &Cancel::new()).await?;
+    nomad::parse_app_token(&session.base_url, &response, now_ms(), lifetime)
+}

@@ -1,0 +1,8 @@
+//! The views, one per file. They read and write the shared state in
+//! [`app::Sessions`] and talk to providers only through `client`.
+
+pub mod app;
+pub mod login_form;
+pub mod session_card;
+
+pub use app::App;

@@ -1,0 +1,230 @@
+//! Browser tests in headless Chromium (wasm-bindgen-test): the real
+//! sessionStorage store, and the widget mounted into a fresh element.
+#![cfg(target_arch = "wasm32")]
+
+use lab_login::components::App;
+use lab_login::config::Config;
+use lab_login::providers::{ProviderId, Secret, Session, TokenKind, UserInfo};
+use lab_login::session::{storage_key, SessionStore, StorageError, KEY_PREFIX};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn now() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+fn session(provider: ProviderId, kind: TokenKind, expires_at_ms: Option<u64>) -> Session {
+    Session {
+        provider,
+        base_url: format!("https://{}.example/api", provider.key()),
+        token: Secret::new(format!("token-{}", provider.key())),
+        kind,
+        received_at_ms: now(),
+        expires_at_ms,
+        user: UserInfo {
+            name: Some("Ada Lovelace".into()),
+            ..Default::default()
+        },
+    }
+}
+
+fn storage() -> web_sys::Storage {
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+}
+
+fn clear() {
+    storage().clear().unwrap();
+}
+
+async fn tick() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+/// Polls until `f` is true or a second passes.
+async fn until(mut f: impl FnMut() -> bool) -> bool {
+    for _ in 0..100 {
+        if f() {
+            return true;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    false
+}
+
+#[wasm_bindgen_test]
+fn store_and_reload_from_session_storage() {
+    clear();
+    let s = session(ProviderId::Nomad, TokenKind::Access, Some(now() + 60_000));
+    SessionStore::open().unwrap().save(&s).unwrap();
+    // A new store reads what the page stored before: what a reload sees.
+    let reloaded = SessionStore::open().unwrap();
+    assert_eq!(
+        reloaded.load(ProviderId::Nomad, &s.base_url, now()),
+        Some(s.clone())
+    );
+    assert_eq!(reloaded.load_all(now()), vec![s.clone()]);
+    // Nothing went anywhere but sessionStorage.
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    assert_eq!(local.length().unwrap(), 0);
+}
+
+#[wasm_bindgen_test]
+fn expired_sessions_are_purged_on_load() {
+    clear();
+    let store = SessionStore::open().unwrap();
+    let live = session(ProviderId::Nemo, TokenKind::Access, Some(now() + 60_000));
+    let dying = session(ProviderId::Nebula, TokenKind::Access, Some(now() + 50));
+    store.save(&live).unwrap();
+    store.save(&dying).unwrap();
+    storage()
+        .set_item(&format!("{KEY_PREFIX}nomad/https://x"), "{not json")
+        .unwrap();
+    storage().set_item("host-page-key", "left alone").unwrap();
+    assert_eq!(storage().length().unwrap(), 4);
+    // Later than the second expiry: only the live one survives, and the dead entries are gone.
+    let later = now() + 1_000;
+    assert_eq!(store.load_all(later), vec![live.clone()]);
+    assert_eq!(
+        storage()
+            .get_item(&storage_key(ProviderId::Nebula, &dying.base_url))
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        storage()
+            .get_item(&format!("{KEY_PREFIX}nomad/https://x"))
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        storage().get_item("host-page-key").unwrap().as_deref(),
+        Some("left alone")
+    );
+    // Expiry is checked on a single read too.
+    assert_eq!(
+        store.load(ProviderId::Nemo, &live.base_url, later + 60_000),
+        None
+    );
+    assert_eq!(
+        storage()
+            .get_item(&storage_key(ProviderId::Nemo, &live.base_url))
+            .unwrap(),
+        None
+    );
+}
+
+#[wasm_bindgen_test]
+fn api_keys_are_never_written() {
+    clear();
+    let key = session(ProviderId::Nebula, TokenKind::ApiKey, None);
+    let err = SessionStore::open().unwrap().save(&key).unwrap_err();
+    assert!(matches!(err, StorageError::NotStored(_)));
+    assert_eq!(storage().length().unwrap(), 0);
+}
+
+fn mount_app(config: Config) -> web_sys::HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let mount_config = config.clone();
+    leptos::mount::mount_to(host.clone(), move || view! { <App config=mount_config /> }).forget();
+    host
+}
+
+#[wasm_bindgen_test]
+async fn the_widget_renders_a_tab_and_labelled_form_per_provider() {
+    clear();
+    let host = mount_app(Config::default());
+    tick().await;
+    let tabs = host.query_selector_all("[role=tab]").unwrap();
+    assert_eq!(tabs.length(), 3, "NOMAD, NeMO and Nebula by default");
+    let text = host.text_content().unwrap();
+    for name in [
+        "Sign in to NOMAD",
+        "Sign in to NeMO Archive",
+        "Sign in to Nebula Block",
+        "nomad-lab.eu",
+    ] {
+        assert!(text.contains(name), "missing {name:?}");
+    }
+    let password = host
+        .query_selector("#lab-login-nomad-password")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        password.get_attribute("autocomplete").as_deref(),
+        Some("current-password")
+    );
+    assert!(host
+        .query_selector("label[for=lab-login-nomad-password]")
+        .unwrap()
+        .is_some());
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_stored_session_is_restored_as_a_card_and_sign_out_forgets_it() {
+    clear();
+    let config = Config::default();
+    let mut s = session(ProviderId::Nomad, TokenKind::Access, Some(now() + 600_000));
+    s.base_url = config.nomad.clone().unwrap().url;
+    SessionStore::open().unwrap().save(&s).unwrap();
+    let host = mount_app(config);
+    tick().await;
+    let card = host
+        .query_selector("[data-testid=session-nomad]")
+        .unwrap()
+        .expect("restored session card");
+    let card_text = card.text_content().unwrap();
+    assert!(
+        card_text.contains("Ada Lovelace") && card_text.contains("expires in"),
+        "{card_text}"
+    );
+    assert!(
+        !host.inner_html().contains("token-nomad"),
+        "the token must not reach the DOM"
+    );
+    let button: web_sys::HtmlElement = host
+        .query_selector("[data-testid=sign-out-nomad]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    button.click();
+    assert!(
+        until(|| host
+            .query_selector("[data-testid=session-nomad]")
+            .unwrap()
+            .is_none())
+        .await
+    );
+    assert_eq!(storage().length().unwrap(), 0);
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_submit_explains_itself_and_sends_nothing() {
+    clear();
+    let host = mount_app(Config::default());
+    tick().await;
+    let submit: web_sys::HtmlElement = host
+        .query_selector("[data-testid=form-nomad] [data-testid=submit]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    submit.click();
+    assert!(
+        until(|| host
+            .text_content()
+            .unwrap()
+            .contains("Enter your username and password"))
+        .await
+    );
+    host.remove();
+}

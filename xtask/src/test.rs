@@ -1,0 +1,224 @@
+//! `cargo xtask test`: formatting, clippy (host and wasm32), native tests,
+//! browser tests in headless Chromium, and a smoke test of the release build.
+//! Runs every step even after a failure, then prints one line of counts.
+
+use std::time::Instant;
+
+use crate::run::{cmd, root, status, step, tee};
+use crate::setup::{setup, CHROMEDRIVER};
+use crate::static_files;
+
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    failed_steps: Vec<String>,
+}
+
+impl Tally {
+    /// Records a step: its counted tests, and the step itself if it failed without a counted failure.
+    fn record(&mut self, name: &str, ok: bool, counts: (u64, u64)) {
+        self.passed += counts.0;
+        self.failed += counts.1;
+        if !ok {
+            self.failed_steps.push(name.to_string());
+            if counts.1 == 0 {
+                self.failed += 1;
+            }
+        }
+        let verdict = if ok { "ok" } else { "FAILED" };
+        println!(
+            "--> {name}: {verdict} ({} passed, {} failed)",
+            counts.0, counts.1
+        );
+    }
+}
+
+pub fn test() -> Result<(), String> {
+    let started = Instant::now();
+    setup()?;
+    let mut tally = Tally::default();
+
+    step("cargo fmt --check");
+    let ok = status(cmd("cargo", &["fmt", "--all", "--check"])).is_ok();
+    tally.record("format", ok, (0, 0));
+
+    step("clippy, host");
+    let ok = status(cmd(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ))
+    .is_ok();
+    tally.record("clippy host", ok, (0, 0));
+
+    step("clippy, wasm32");
+    let ok = status(cmd(
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "lab-login",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ))
+    .is_ok();
+    tally.record("clippy wasm32", ok, (0, 0));
+
+    step("native tests");
+    let (ok, out) = tee(cmd("cargo", &["test", "--workspace", "--quiet"]));
+    tally.record("native tests", ok, cargo_counts(&out));
+
+    step("browser tests (wasm-bindgen-test in headless Chromium)");
+    let mut c = cmd(
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "lab-login",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "browser",
+        ],
+    );
+    c.env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    )
+    .env("CHROMEDRIVER", CHROMEDRIVER)
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    let (ok, out) = tee(c);
+    tally.record("browser tests", ok, cargo_counts(&out));
+
+    step("release build (trunk build --release) and its smoke test in headless Chromium");
+    let (ok, counts) = release_smoke();
+    tally.record("release smoke", ok, counts);
+
+    let secs = started.elapsed().as_secs();
+    println!("\ntook {}m{:02}s", secs / 60, secs % 60);
+    if !tally.failed_steps.is_empty() {
+        println!("failed steps: {}", tally.failed_steps.join(", "));
+    }
+    println!("xtask: {} passed, {} failed", tally.passed, tally.failed);
+    if tally.failed_steps.is_empty() {
+        Ok(())
+    } else {
+        Err("some checks failed".into())
+    }
+}
+
+/// Sums cargo's `test result: ok. N passed; M failed;` lines.
+fn cargo_counts(out: &str) -> (u64, u64) {
+    let mut counts = (0, 0);
+    for line in out
+        .lines()
+        .filter(|l| l.trim_start().starts_with("test result:"))
+    {
+        counts.0 += number_before(line, " passed");
+        counts.1 += number_before(line, " failed");
+    }
+    counts
+}
+
+/// Sums Playwright's `N passed` / `N failed` summary lines.
+fn playwright_counts(out: &str) -> (u64, u64) {
+    let mut counts = (0, 0);
+    for line in out.lines().map(str::trim) {
+        let first = line.split_whitespace().next().unwrap_or("");
+        if first.parse::<u64>().is_ok() {
+            if line.contains(" passed") && !line.contains(';') {
+                counts.0 += number_before(line, " passed");
+            } else if line.contains(" failed") || line.contains(" flaky") {
+                counts.1 += number_before(line, " failed") + number_before(line, " flaky");
+            }
+        }
+    }
+    counts
+}
+
+fn number_before(line: &str, word: &str) -> u64 {
+    line.find(word)
+        .and_then(|i| line[..i].rsplit(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+fn release_smoke() -> (bool, (u64, u64)) {
+    let mut build = cmd("trunk", &["build", "--release"]);
+    build.env("TRUNK_OFFLINE", "true");
+    if status(build).is_err() {
+        return (false, (0, 0));
+    }
+    report_wasm_size();
+    let url = match static_files::serve(root().join("dist")) {
+        Ok(url) => url,
+        Err(e) => {
+            eprintln!("{e}");
+            return (false, (0, 0));
+        }
+    };
+    let mut c = cmd(
+        "playwright",
+        &["test", "--config", "playwright.config.mjs", "smoke"],
+    );
+    c.current_dir(root().join("e2e")).env("LAB_LOGIN_URL", &url);
+    let (ok, out) = tee(c);
+    (ok, playwright_counts(&out))
+}
+
+fn report_wasm_size() {
+    let Ok(entries) = std::fs::read_dir(root().join("dist")) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "wasm") {
+            let raw = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            let gz = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("gzip -9 -c '{}' | wc -c", path.display()))
+                .output()
+                .ok()
+                .and_then(|o| {
+                    String::from_utf8_lossy(&o.stdout)
+                        .trim()
+                        .parse::<u64>()
+                        .ok()
+                })
+                .unwrap_or(0);
+            println!(
+                "  release wasm: {} bytes raw, {} bytes gzip -9 ({})",
+                raw,
+                gz,
+                path.file_name().unwrap().to_string_lossy()
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_cargo_and_playwright_summaries() {
+        let cargo = "test result: ok. 74 passed; 0 failed; 0 ignored\nrunning 3 tests\ntest result: FAILED. 2 passed; 1 failed; 0 ignored";
+        assert_eq!(cargo_counts(cargo), (76, 1));
+        let pw = "Running 4 tests using 2 workers\n  ✓  1 smoke\n\n  1 failed\n    [chromium] › smoke\n  3 passed (5.1s)\n";
+        assert_eq!(playwright_counts(pw), (3, 1));
+    }
+}
