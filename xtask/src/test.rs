@@ -1,9 +1,11 @@
 //! `cargo xtask test`: formatting, clippy (host and wasm32), native tests,
-//! browser tests in headless Chromium, and a smoke test of the release build.
+//! the emulator (in process, and a loopback load check of the binary), browser
+//! tests in headless Chromium, and the release build under Playwright.
 //! Runs every step even after a failure, then prints one line of counts.
 
 use std::time::Instant;
 
+use crate::emulator::{self, Emulator};
 use crate::run::{cmd, root, status, step, tee};
 use crate::setup::{setup, CHROMEDRIVER};
 use crate::static_files;
@@ -44,45 +46,66 @@ pub fn test() -> Result<(), String> {
     tally.record("format", ok, (0, 0));
 
     step("clippy, host");
-    let ok = status(cmd(
-        "cargo",
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--quiet",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    ))
-    .is_ok();
-    tally.record("clippy host", ok, (0, 0));
+    let host = [
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--quiet",
+        "--",
+        "-D",
+        "warnings",
+    ];
+    tally.record("clippy host", status(cmd("cargo", &host)).is_ok(), (0, 0));
 
     step("clippy, wasm32");
-    let ok = status(cmd(
-        "cargo",
-        &[
-            "clippy",
-            "-p",
-            "lab-login",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--all-targets",
-            "--quiet",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    ))
-    .is_ok();
-    tally.record("clippy wasm32", ok, (0, 0));
+    let wasm = [
+        "clippy",
+        "-p",
+        "lab-login",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--quiet",
+        "--",
+        "-D",
+        "warnings",
+    ];
+    tally.record("clippy wasm32", status(cmd("cargo", &wasm)).is_ok(), (0, 0));
 
-    step("native tests");
+    step("native tests (protocol core, config, session encoding, emulator in process, xtask)");
     let (ok, out) = tee(cmd("cargo", &["test", "--workspace", "--quiet"]));
     tally.record("native tests", ok, cargo_counts(&out));
 
-    step("browser tests (wasm-bindgen-test in headless Chromium)");
+    step("starting the provider emulator on a free loopback port");
+    // Tests that need it get its URL; it stops by itself after an hour at most.
+    let emu = emulator::build("dev").and_then(|_| Emulator::start("dev", &["--quiet"], 3600));
+    let emu_url = match &emu {
+        Ok(e) => Some(e.url.clone()),
+        Err(e) => {
+            eprintln!("{e}");
+            tally.record("emulator start", false, (0, 0));
+            None
+        }
+    };
+
+    if let Some(url) = &emu_url {
+        step("loopback load check of the running emulator (2,000 requests, 50 at a time, every answer checked)");
+        let (ok, out) = tee(cmd(
+            &emulator::binary("dev", "emulator-load"),
+            &[url, "2000", "50"],
+        ));
+        tally.record(
+            "emulator load check",
+            ok,
+            if ok {
+                (1, 0)
+            } else {
+                (0, out.matches("failure:").count().max(1) as u64)
+            },
+        );
+    }
+
+    step("browser tests (wasm-bindgen-test in headless Chromium, against the emulator)");
     let mut c = cmd(
         "cargo",
         &[
@@ -100,13 +123,15 @@ pub fn test() -> Result<(), String> {
         "wasm-bindgen-test-runner",
     )
     .env("CHROMEDRIVER", CHROMEDRIVER)
-    .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "300")
+    .env("LAB_LOGIN_EMULATOR", emu_url.as_deref().unwrap_or(""));
     let (ok, out) = tee(c);
     tally.record("browser tests", ok, cargo_counts(&out));
 
-    step("release build (trunk build --release) and its smoke test in headless Chromium");
-    let (ok, counts) = release_smoke();
-    tally.record("release smoke", ok, counts);
+    step("release build (trunk build --release), then Playwright in headless Chromium: smoke and end-to-end");
+    let (ok, counts) = release_e2e(emu_url.as_deref());
+    tally.record("release build and e2e", ok, counts);
+    drop(emu);
 
     let secs = started.elapsed().as_secs();
     println!("\ntook {}m{:02}s", secs / 60, secs % 60);
@@ -157,7 +182,7 @@ fn number_before(line: &str, word: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn release_smoke() -> (bool, (u64, u64)) {
+fn release_e2e(emulator_url: Option<&str>) -> (bool, (u64, u64)) {
     let mut build = cmd("trunk", &["build", "--release"]);
     build.env("TRUNK_OFFLINE", "true");
     if status(build).is_err() {
@@ -171,11 +196,10 @@ fn release_smoke() -> (bool, (u64, u64)) {
             return (false, (0, 0));
         }
     };
-    let mut c = cmd(
-        "playwright",
-        &["test", "--config", "playwright.config.mjs", "smoke"],
-    );
-    c.current_dir(root().join("e2e")).env("LAB_LOGIN_URL", &url);
+    let mut c = cmd("playwright", &["test", "--config", "playwright.config.mjs"]);
+    c.current_dir(root().join("e2e"))
+        .env("LAB_LOGIN_URL", &url)
+        .env("LAB_LOGIN_EMULATOR", emulator_url.unwrap_or(""));
     let (ok, out) = tee(c);
     (ok, playwright_counts(&out))
 }
