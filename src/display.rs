@@ -31,7 +31,7 @@ pub fn error_message(provider: ProviderId, host: &str, err: &ApiError) -> String
              (CORS); a lab portal may need a reverse proxy."
         ),
         ApiError::Timeout { after_ms } => {
-            format!("{host} did not answer within {} seconds. Try again.", after_ms / 1000)
+            format!("{host} did not answer within {}. Try again.", format_duration_words(after_ms / 1000))
         }
         ApiError::Malformed { what, .. } => format!("{name} sent an answer this widget could not read: {what}."),
         ApiError::NotSent { reason } => format!("Nothing was sent: {reason}."),
@@ -83,6 +83,127 @@ pub fn host_of(base_url: &str, page_host: &str) -> String {
         Some((_, rest)) => rest.split('/').next().unwrap_or(rest).to_string(),
         None => page_host.to_string(),
     }
+}
+
+/// NOMAD's timestamps (`2024-07-16T13:57:53.459000`, UTC, often without a zone
+/// suffix) as milliseconds since the epoch. `None` for anything else.
+pub fn parse_utc_timestamp(text: &str) -> Option<u64> {
+    let text = text.trim().trim_end_matches('Z').trim_end_matches("+00:00");
+    let (date, time) = text.split_once('T').or_else(|| text.split_once(' '))?;
+    let mut d = date.split('-').map(|p| p.parse::<u64>().ok());
+    let (year, month, day) = (d.next()??, d.next()??, d.next()??);
+    let (hms, fraction) = time.split_once('.').unwrap_or((time, "0"));
+    let mut t = hms.split(':').map(|p| p.parse::<u64>().ok());
+    let (hour, minute, second) = (t.next()??, t.next()??, t.next().unwrap_or(Some(0))?);
+    if d.next().is_some()
+        || !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+        || year < 1970
+    {
+        return None;
+    }
+    let millis: u64 = format!("{:0<3}", &fraction[..fraction.len().min(3)])
+        .parse()
+        .ok()?;
+    // Days from the civil date (Howard Hinnant's algorithm), for years from 1970.
+    let (y, m) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis)
+}
+
+/// `just now`, `5 minutes ago`, `3 days ago`, `2 years ago` (or `in …` for the future).
+pub fn relative_time(then_ms: u64, now_ms: u64) -> String {
+    let (secs, future) = if now_ms >= then_ms {
+        ((now_ms - then_ms) / 1000, false)
+    } else {
+        ((then_ms - now_ms) / 1000, true)
+    };
+    let plural = |n: u64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    let span = match secs {
+        0..=44 => return "just now".into(),
+        45..=3599 => plural(secs.div_ceil(60).max(1), "minute"),
+        3600..=86_399 => plural(secs / 3600, "hour"),
+        86_400..=2_591_999 => plural(secs / 86_400, "day"),
+        2_592_000..=31_535_999 => plural(secs / 2_592_000, "month"),
+        _ => plural(secs / 31_536_000, "year"),
+    };
+    if future {
+        format!("in {span}")
+    } else {
+        format!("{span} ago")
+    }
+}
+
+/// Where a page sits in a list: items `first..=last` of `total`, and the last page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageSpan {
+    pub first: u64,
+    pub last: u64,
+    pub total: u64,
+    pub last_page: u64,
+}
+
+impl PageSpan {
+    /// `page` counts from 1; `shown` is how many items the page really holds.
+    pub fn new(page: u64, page_size: u64, shown: u64, total: u64) -> Self {
+        let page_size = page_size.max(1);
+        let first = if shown == 0 {
+            0
+        } else {
+            (page.max(1) - 1) * page_size + 1
+        };
+        let last = if shown == 0 { 0 } else { first + shown - 1 };
+        Self {
+            first,
+            last,
+            total,
+            last_page: total.div_ceil(page_size).max(1),
+        }
+    }
+
+    /// `1–25 of 10,000`.
+    pub fn label(&self) -> String {
+        if self.total == 0 {
+            return "0 of 0".into();
+        }
+        format!(
+            "{}–{} of {}",
+            group_digits(self.first),
+            group_digits(self.last),
+            group_digits(self.total)
+        )
+    }
+}
+
+/// `10000` → `10,000`.
+pub fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// How long to hold the form after `failures` wrong-credential answers in a row:
+/// nothing for the first three, then 5 s, 10 s, 20 s … up to a minute, because the
+/// provider may be about to lock the account.
+pub fn backoff_after_failures(failures: u32) -> Option<u64> {
+    (failures >= 3).then(|| (5u64 << (failures - 3).min(4)).min(60))
 }
 
 #[cfg(test)]
@@ -152,6 +273,69 @@ mod tests {
             },
         );
         assert!(t.contains("2 minutes"), "{t}");
+    }
+
+    #[test]
+    fn nomad_timestamps_parse_as_utc() {
+        assert_eq!(parse_utc_timestamp("1970-01-01T00:00:00"), Some(0));
+        assert_eq!(
+            parse_utc_timestamp("2024-07-16T13:57:53.459000"),
+            Some(1_721_138_273_459)
+        );
+        assert_eq!(
+            parse_utc_timestamp("2024-07-16T13:57:53.4Z"),
+            Some(1_721_138_273_400)
+        );
+        assert_eq!(
+            parse_utc_timestamp("2024-02-29T00:00:00+00:00"),
+            Some(1_709_164_800_000)
+        );
+        for bad in [
+            "",
+            "yesterday",
+            "2024-13-01T00:00:00",
+            "2024-07-16",
+            "2024-07-16T25:00:00",
+            "1969-12-31T23:59:59",
+            "2024-07-16-01T00:00:00",
+        ] {
+            assert_eq!(parse_utc_timestamp(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn relative_times() {
+        let now = 1_000_000_000_000;
+        assert_eq!(relative_time(now - 10_000, now), "just now");
+        assert_eq!(relative_time(now - 60_000, now), "1 minute ago");
+        assert_eq!(relative_time(now - 5 * 3_600_000, now), "5 hours ago");
+        assert_eq!(relative_time(now - 3 * 86_400_000, now), "3 days ago");
+        assert_eq!(relative_time(now - 400 * 86_400_000, now), "1 year ago");
+        assert_eq!(relative_time(now + 2 * 86_400_000, now), "in 2 days");
+    }
+
+    #[test]
+    fn page_spans() {
+        let s = PageSpan::new(1, 25, 25, 10_000);
+        assert_eq!(
+            (s.label(), s.last_page),
+            ("1–25 of 10,000".to_string(), 400)
+        );
+        let s = PageSpan::new(3, 10, 5, 25);
+        assert_eq!((s.first, s.last, s.last_page), (21, 25, 3));
+        let s = PageSpan::new(1, 10, 0, 0);
+        assert_eq!((s.label(), s.last_page), ("0 of 0".to_string(), 1));
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn backoff_grows_after_three_failures_and_caps() {
+        assert_eq!(backoff_after_failures(2), None);
+        assert_eq!(backoff_after_failures(3), Some(5));
+        assert_eq!(backoff_after_failures(4), Some(10));
+        assert_eq!(backoff_after_failures(6), Some(40));
+        assert_eq!(backoff_after_failures(50), Some(60));
     }
 
     #[test]

@@ -159,10 +159,18 @@ pub async fn apply(State(state): State<Shared>, req: Request, next: Next) -> Res
         }
         Fault::Large => ([(header::CONTENT_TYPE, "application/json")], Body::from(large_body())).into_response(),
         Fault::Drop => {
-            let failing = futures_util::stream::iter([
-                Ok::<Bytes, std::io::Error>(Bytes::from_static(b"{\"access_token\": \"")),
-                Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "emulated dropped connection")),
-            ]);
+            // Headers and part of the body first, then the connection dies. Dropping
+            // before any byte would not do: browsers silently retry a request whose
+            // reused keep-alive connection closed without an answer.
+            use futures_util::StreamExt;
+            let failing = futures_util::stream::iter([false, true]).then(|fail| async move {
+                if fail {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "emulated dropped connection"))
+                } else {
+                    Ok::<Bytes, std::io::Error>(Bytes::from_static(b"{\"access_token\": \""))
+                }
+            });
             ([(header::CONTENT_TYPE, "application/json")], Body::from_stream(failing)).into_response()
         }
     };

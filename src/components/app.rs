@@ -2,9 +2,15 @@
 //! per signed-in session. Owns the shared state and the one-second clock.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use leptos::ev::KeyboardEvent;
 
 use super::login_form::LoginForm;
 use super::session_card::SessionCard;
+use super::uploads::NomadUploads;
 use crate::config::Config;
 use crate::http::now_ms;
 use crate::providers::{ProviderId, Session};
@@ -13,6 +19,18 @@ use crate::session::SessionStore;
 /// The configuration, shared with every view.
 #[derive(Clone)]
 pub struct ConfigCtx(pub StoredValue<Config>);
+
+/// A prefix that keeps element ids unique when a page holds several widgets.
+#[derive(Clone)]
+pub struct WidgetId(pub String);
+
+impl WidgetId {
+    pub fn id(&self, part: &str) -> String {
+        format!("{}-{part}", self.0)
+    }
+}
+
+static INSTANCES: AtomicUsize = AtomicUsize::new(0);
 
 /// The signed-in sessions (several providers at once) and where they are kept.
 #[derive(Clone, Copy)]
@@ -75,9 +93,23 @@ impl Sessions {
         }
     }
 
+    /// The live session for `provider`. Expiry is checked here, on every read,
+    /// because timers are throttled in background tabs.
     pub fn get(&self, provider: ProviderId) -> Option<Session> {
+        let session = self
+            .list
+            .with_untracked(|list| list.iter().find(|s| s.provider == provider).cloned())?;
+        if session.is_expired(now_ms()) {
+            self.remove(provider, Some(expired_reason(provider)));
+            return None;
+        }
+        Some(session)
+    }
+
+    /// Whether `provider` has a session (tracked, for views that appear with it).
+    pub fn has(&self, provider: ProviderId) -> bool {
         self.list
-            .with(|list| list.iter().find(|s| s.provider == provider).cloned())
+            .with(|list| list.iter().any(|s| s.provider == provider))
     }
 
     /// Advances the clock and signs out every session that has expired.
@@ -91,15 +123,16 @@ impl Sessions {
                 .collect()
         });
         for provider in expired {
-            self.remove(
-                provider,
-                Some(format!(
-                    "Your {} session expired. Please sign in again.",
-                    provider.display_name()
-                )),
-            );
+            self.remove(provider, Some(expired_reason(provider)));
         }
     }
+}
+
+fn expired_reason(provider: ProviderId) -> String {
+    format!(
+        "Your {} session expired. Please sign in again.",
+        provider.display_name()
+    )
 }
 
 /// The whole widget for the given (already validated) configuration and providers.
@@ -117,6 +150,11 @@ pub fn App(
         providers
     };
     provide_context(ConfigCtx(StoredValue::new(config)));
+    let widget = WidgetId(format!(
+        "lab-login-{}",
+        INSTANCES.fetch_add(1, Ordering::Relaxed)
+    ));
+    provide_context(widget.clone());
     let sessions = Sessions::new();
     provide_context(sessions);
     // Timers are throttled in background tabs, so expiry is also checked on every
@@ -126,11 +164,43 @@ pub fn App(
     on_cleanup(move || interval.update_value(|i| drop(i.take())));
 
     let selected = RwSignal::new(providers.first().copied());
-    let tabs = providers.clone();
+    let tab_id = {
+        let widget = widget.clone();
+        move |p: ProviderId| widget.id(&format!("tab-{}", p.key()))
+    };
+    let panel_id = {
+        let widget = widget.clone();
+        move |p: ProviderId| widget.id(&format!("panel-{}", p.key()))
+    };
+    // The ARIA tabs pattern: arrows, Home and End move between tabs.
+    let on_tab_key = {
+        let (providers, tab_id) = (providers.clone(), tab_id.clone());
+        move |ev: KeyboardEvent| {
+            let Some(current) = selected
+                .get_untracked()
+                .and_then(|p| providers.iter().position(|q| *q == p))
+            else {
+                return;
+            };
+            let n = providers.len();
+            let next = match ev.key().as_str() {
+                "ArrowRight" => (current + 1) % n,
+                "ArrowLeft" => (current + n - 1) % n,
+                "Home" => 0,
+                "End" => n - 1,
+                _ => return,
+            };
+            ev.prevent_default();
+            selected.set(Some(providers[next]));
+            if let Some(tab) = document().get_element_by_id(&tab_id(providers[next])) {
+                let _ = tab.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        }
+    };
 
     view! {
         <div class="lab-login" data-testid="lab-login">
-            <div class="lab-login__sessions" data-testid="sessions">
+            <div class="lab-login__sessions" data-testid="sessions" aria-live="polite">
                 <For each=move || sessions.list.get() key=|s| (s.provider, s.received_at_ms) let:session>
                     <SessionCard session=session />
                 </For>
@@ -138,13 +208,16 @@ pub fn App(
                     <p class="lab-login__ended" role="status" data-testid="session-ended">{reason}</p>
                 })}
             </div>
-            <div class="lab-login__tabs" role="tablist" aria-label="Sign in to">
-                {tabs.into_iter().map(|p| view! {
+            <Show when=move || sessions.has(ProviderId::Nomad)>
+                <NomadUploads />
+            </Show>
+            <div class="lab-login__tabs" role="tablist" aria-label="Sign in to" on:keydown=on_tab_key>
+                {providers.iter().map(|&p| view! {
                     <button
                         type="button"
                         role="tab"
-                        id=format!("lab-login-tab-{}", p.key())
-                        aria-controls=format!("lab-login-panel-{}", p.key())
+                        id=tab_id(p)
+                        aria-controls=panel_id(p)
                         aria-selected=move || (selected.get() == Some(p)).to_string()
                         tabindex=move || if selected.get() == Some(p) { "0" } else { "-1" }
                         data-testid=format!("tab-{}", p.key())
@@ -154,11 +227,12 @@ pub fn App(
                     </button>
                 }).collect_view()}
             </div>
-            {providers.into_iter().map(|p| view! {
+            {providers.iter().map(|&p| view! {
                 <div
                     role="tabpanel"
-                    id=format!("lab-login-panel-{}", p.key())
-                    aria-labelledby=format!("lab-login-tab-{}", p.key())
+                    class="lab-login__panel"
+                    id=panel_id(p)
+                    aria-labelledby=tab_id(p)
                     hidden=move || selected.get() != Some(p)
                 >
                     <LoginForm provider=p />

@@ -1,19 +1,26 @@
 //! The sign-in form for one provider. The password is read from its input at
 //! submit time (never held in a signal) and the input is emptied after every
-//! attempt; errors appear in a live region that takes focus.
+//! attempt; errors appear in a live region that takes focus. After a rate
+//! limit, or three wrong passwords in a row, the form waits before it sends again.
 
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 
-use super::app::{ConfigCtx, Sessions};
+use super::app::{ConfigCtx, Sessions, WidgetId};
 use crate::client;
 use crate::config::Config;
-use crate::display::{error_message, host_of, provider_detail};
+use crate::display::{
+    backoff_after_failures, error_message, format_duration_words, host_of, provider_detail,
+};
+use crate::http::now_ms;
 use crate::providers::nebula::ApiKey;
 use crate::providers::{ApiError, ProviderId};
 
-/// What one submit asks for.
+/// Without a readable `Retry-After` (it is hidden cross-origin unless exposed), wait this long.
+const DEFAULT_RATE_LIMIT_SECS: u64 = 30;
+
+/// What one submit asks for. Deliberately not `Debug`: it holds a password.
 #[derive(Clone)]
 enum Attempt {
     Password { username: String, password: String },
@@ -34,7 +41,9 @@ pub fn LoginForm(
 ) -> impl IntoView {
     let ConfigCtx(config) = expect_context::<ConfigCtx>();
     let sessions = expect_context::<Sessions>();
+    let widget = expect_context::<WidgetId>();
     let key = provider.key();
+    let field_id = move |field: &str| widget.id(&format!("{key}-{field}"));
     let page_host = window().location().host().unwrap_or_default();
     let base_url = config.with_value(|c| c.base_url(provider).unwrap_or_default().to_string());
     let host = host_of(&base_url, &page_host);
@@ -42,46 +51,78 @@ pub fn LoginForm(
 
     let username_ref = NodeRef::<html::Input>::new();
     let password_ref = NodeRef::<html::Input>::new();
+    let key_ref = NodeRef::<html::Input>::new();
     let error_ref = NodeRef::<html::Div>::new();
     let show_password = RwSignal::new(false);
     let caps_lock = RwSignal::new(false);
     let use_key = RwSignal::new(false);
     let error = RwSignal::new(None::<Shown>);
+    // Wrong-credential answers in a row, and when the form may send again (client ms).
+    let failures = RwSignal::new(0u32);
+    let wait_until = RwSignal::new(None::<u64>);
+    let waiting_secs = move || {
+        let now = sessions.now.get();
+        wait_until
+            .get()
+            .filter(|until| *until > now)
+            .map(|until| (until - now).div_ceil(1000))
+    };
 
     let host_for_errors = host.clone();
     let submit = Action::new_local(move |attempt: &Attempt| {
         let attempt = attempt.clone();
         let config = config.get_value();
-        let host = host_for_errors.clone();
         async move {
-            let result = match attempt {
+            match attempt {
                 Attempt::Password { username, password } => {
                     client::sign_in(&config, provider, &username, password).await
                 }
                 Attempt::Key(key) => client::sign_in_with_key(&config, &key)
                     .await
                     .map(|(session, _)| session),
-            };
-            result.map_err(|err: ApiError| Shown {
-                message: error_message(provider, &host, &err),
-                detail: provider_detail(&err).map(str::to_string),
-            })
+            }
         }
     });
     let busy = submit.pending();
 
     Effect::new(move |_| {
-        if let Some(result) = submit.value().get() {
-            match result {
-                Ok(session) => {
-                    error.set(None);
-                    sessions.add(session);
-                }
-                Err(shown) => {
-                    error.set(Some(shown));
-                    if let Some(el) = error_ref.get() {
-                        let _ = el.focus();
+        let Some(result) = submit.value().get() else {
+            return;
+        };
+        match result {
+            Ok(session) => {
+                error.set(None);
+                failures.set(0);
+                wait_until.set(None);
+                sessions.add(session);
+            }
+            Err(err) => {
+                let mut shown = Shown {
+                    message: error_message(provider, &host_for_errors, &err),
+                    detail: provider_detail(&err).map(str::to_string),
+                };
+                match &err {
+                    ApiError::WrongCredentials { .. } => {
+                        let n = failures.get_untracked() + 1;
+                        failures.set(n);
+                        if let Some(secs) = backoff_after_failures(n) {
+                            wait_until.set(Some(now_ms() + secs * 1000));
+                            shown.message.push_str(&format!(
+                                " After {n} failed attempts, the form waits {} before the next one, because {} may lock the account.",
+                                format_duration_words(secs),
+                                provider.display_name()
+                            ));
+                        }
                     }
+                    ApiError::RateLimited { retry_after_secs } => {
+                        let secs = retry_after_secs.unwrap_or(DEFAULT_RATE_LIMIT_SECS).max(1);
+                        wait_until.set(Some(now_ms() + secs * 1000));
+                    }
+                    _ => {}
+                }
+                error.set(Some(shown));
+                if let Some(el) = error_ref.get_untracked() {
+                    let _ = el.focus();
                 }
             }
         }
@@ -89,43 +130,46 @@ pub fn LoginForm(
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if busy.get_untracked() || waiting_secs().is_some() {
             return;
         }
-        let Some(password_input) = password_ref.get_untracked() else {
-            return;
-        };
-        let secret = password_input.value();
-        password_input.set_value("");
         let attempt = if use_key.get_untracked() {
-            match ApiKey::parse(&secret) {
+            let Some(input) = key_ref.get_untracked() else {
+                return;
+            };
+            let text = input.value();
+            input.set_value("");
+            match ApiKey::parse(&text) {
                 Some(key) => Attempt::Key(key),
                 None => {
                     error.set(Some(Shown {
-                        message: "An API key starts with ak_.".into(),
+                        message: "An API key starts with ak_ and has no spaces.".into(),
                         detail: None,
                     }));
                     return;
                 }
             }
         } else {
+            let Some(input) = password_ref.get_untracked() else {
+                return;
+            };
+            let password = input.value();
+            input.set_value("");
             let username = username_ref
                 .get_untracked()
                 .map(|i| i.value())
                 .unwrap_or_default();
-            if username.trim().is_empty() || secret.is_empty() {
+            if username.trim().is_empty() || password.is_empty() {
+                let what = user_label(provider).to_lowercase();
                 error.set(Some(Shown {
-                    message: format!(
-                        "Enter your {} and password.",
-                        user_label(provider).to_lowercase()
-                    ),
+                    message: format!("Enter your {what} and password."),
                     detail: None,
                 }));
                 return;
             }
             Attempt::Password {
                 username: username.trim().to_string(),
-                password: secret,
+                password,
             }
         };
         error.set(None);
@@ -134,53 +178,65 @@ pub fn LoginForm(
 
     let on_key =
         move |ev: leptos::ev::KeyboardEvent| caps_lock.set(ev.get_modifier_state("CapsLock"));
+    let blocked = move || busy.get() || waiting_secs().is_some();
+    let name = provider.display_name();
 
     view! {
         <form class="lab-login__form" data-testid=format!("form-{key}") on:submit=on_submit novalidate=true
             aria-busy=move || busy.get().to_string()>
             <p class="lab-login__host" data-testid="form-host">
-                "Sends your password to " <strong>{host.clone()}</strong>
+                {move || if use_key.get() { "Sends your key to " } else { "Sends your password to " }}
+                <strong>{host.clone()}</strong>
                 {insecure.then(|| view! { <span class="lab-login__insecure" role="note">" — without encryption (http)"</span> })}
             </p>
-            <Show when=move || !use_key.get()>
-                <label for=format!("lab-login-{key}-user")>{user_label(provider)}</label>
-                <input id=format!("lab-login-{key}-user") name="username" node_ref=username_ref
-                    type=if provider == ProviderId::Siminars || provider == ProviderId::Nebula { "email" } else { "text" }
-                    autocomplete="username" required=true data-testid="username" />
-            </Show>
-            <label for=format!("lab-login-{key}-password")>
-                {move || if use_key.get() { "API key" } else { "Password" }}
-            </label>
-            <div class="lab-login__password">
-                <input id=format!("lab-login-{key}-password") name="password" node_ref=password_ref
-                    type=move || if show_password.get() { "text" } else { "password" }
-                    autocomplete=move || if use_key.get() { "off" } else { "current-password" }
-                    required=true data-testid="password" on:keyup=on_key on:keydown=on_key />
-                <button type="button" class="lab-login__reveal" aria-pressed=move || show_password.get().to_string()
-                    data-testid="toggle-password" on:click=move |_| show_password.update(|s| *s = !*s)>
-                    {move || if show_password.get() { "Hide" } else { "Show" }}
-                </button>
+            <div class="lab-login__fields" hidden=move || use_key.get()>
+                <label for=field_id("user")>{user_label(provider)}</label>
+                <input id=field_id("user") name="username" node_ref=username_ref
+                    type=if matches!(provider, ProviderId::Siminars | ProviderId::Nebula) { "email" } else { "text" }
+                    autocomplete="username" autocapitalize="none" spellcheck="false" data-testid="username" />
+                <label for=field_id("password")>"Password"</label>
+                <div class="lab-login__password">
+                    <input id=field_id("password") name="password" node_ref=password_ref
+                        type=move || if show_password.get() { "text" } else { "password" }
+                        autocomplete="current-password" data-testid="password" on:keyup=on_key on:keydown=on_key />
+                    <button type="button" class="lab-login__reveal" aria-pressed=move || show_password.get().to_string()
+                        aria-controls=field_id("password") data-testid="toggle-password"
+                        on:click=move |_| show_password.update(|s| *s = !*s)>
+                        {move || if show_password.get() { "Hide" } else { "Show" }}
+                        <span class="lab-login__sr">" password"</span>
+                    </button>
+                </div>
+                <Show when=move || caps_lock.get()>
+                    <p class="lab-login__caps" data-testid="caps-lock">"Caps Lock is on."</p>
+                </Show>
             </div>
-            <Show when=move || caps_lock.get()>
-                <p class="lab-login__caps" data-testid="caps-lock">"Caps Lock is on."</p>
-            </Show>
             {(provider == ProviderId::Nebula).then(|| view! {
                 <label class="lab-login__check">
                     <input type="checkbox" data-testid="use-api-key" on:change=move |ev| use_key.set(event_target_checked(&ev)) />
                     " Use an API key instead"
                 </label>
+                <div class="lab-login__fields" hidden=move || !use_key.get()>
+                    <label for=field_id("key")>"API key"</label>
+                    <input id=field_id("key") name="api-key" node_ref=key_ref type="password" placeholder="ak_…"
+                        spellcheck="false" data-testid="api-key" />
+                    <p class="lab-login__hint">"Keys never expire, so this one is kept in memory only: reloading the page forgets it."</p>
+                </div>
             })}
-            <button type="submit" class="lab-login__submit" disabled=move || busy.get() data-testid="submit">
-                {move || if busy.get() { format!("Signing in to {}…", provider.display_name()) } else { format!("Sign in to {}", provider.display_name()) }}
+            <button type="submit" class="lab-login__submit" disabled=blocked aria-disabled=move || blocked().to_string() data-testid="submit">
+                {move || if busy.get() { format!("Signing in to {name}…") } else { format!("Sign in to {name}") }}
             </button>
             <div class="lab-login__error" role="alert" aria-live="assertive" tabindex="-1" node_ref=error_ref data-testid="error">
                 {move || error.get().map(|shown| view! {
                     <p>{shown.message}</p>
                     {shown.detail.map(|d| view! {
-                        <details><summary>"What the server said"</summary><p>{d}</p></details>
+                        <details><summary>"What the server said"</summary><p data-testid="provider-message">{d}</p></details>
                     })}
                 })}
             </div>
+            // Outside the live region: a ticking countdown must not be read out every second.
+            {move || waiting_secs().map(|s| view! {
+                <p class="lab-login__wait" data-testid="retry-countdown">{format!("You can try again in {s} s.")}</p>
+            })}
         </form>
     }
 }

@@ -2,7 +2,9 @@
 //! [`app::Sessions`] and talk to providers only through `client`.
 
 pub mod app;
+pub mod app_token;
 pub mod login_form;
 pub mod session_card;
+pub mod uploads;
 
 pub use app::App;

@@ -1,12 +1,15 @@
-//! A signed-in session: who, which token kind, a live countdown, and sign-out.
+//! A signed-in session: who, which token kind, a live countdown with a warning
+//! before expiry, sign-out, and what else the provider offers for it (Nebula's
+//! balance, NOMAD's app token).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::app::{ConfigCtx, Sessions};
+use super::app_token::NomadAppToken;
 use crate::client;
-use crate::display::format_countdown;
-use crate::providers::{ProviderId, Session, TokenKind};
+use crate::display::{error_message, format_countdown};
+use crate::providers::{ApiError, ProviderId, Session, TokenKind};
 
 #[component]
 pub fn SessionCard(
@@ -17,51 +20,86 @@ pub fn SessionCard(
     let ConfigCtx(config) = expect_context::<ConfigCtx>();
     let warning_ms = config.with_value(|c| c.expiry_warning_secs * 1000);
     let provider = session.provider;
-    let who = session.user.display().unwrap_or("signed in").to_string();
+    let who = session.user.display().unwrap_or("Signed in").to_string();
     let kind = session.kind;
-    let remaining = {
-        let session = session.clone();
-        move || session.remaining_ms(sessions.now.get())
-    };
-    let expiring = {
-        let remaining = remaining.clone();
-        move || remaining().is_some_and(|ms| ms <= warning_ms)
-    };
+    let expires_at = session.expires_at_ms;
+    let remaining = move || expires_at.map(|at| at.saturating_sub(sessions.now.get()));
+    let expiring =
+        move || provider != ProviderId::Siminars && remaining().is_some_and(|ms| ms <= warning_ms);
     let sign_out = move |_| {
         let Some(session) = sessions.get(provider) else {
             return;
         };
         sessions.remove(provider, None);
-        // Forget locally first; the server-side logout (Siminars) follows.
+        // Forget locally first, so a slow server cannot keep the token alive here.
         spawn_local(async move {
-            let config = config.get_value();
-            let _ = client::sign_out(&config, &session).await;
+            let _ = client::sign_out(&config.get_value(), &session).await;
         });
     };
 
     view! {
-        <section class="lab-login__card" class:lab-login__card--expiring=expiring.clone()
+        <section class="lab-login__card" class:lab-login__card--expiring=expiring
             data-testid=format!("session-{}", provider.key()) aria-label=format!("{} session", provider.display_name())>
-            <h3>{provider.display_name()}</h3>
+            <div class="lab-login__card-head">
+                <h3>{provider.display_name()}</h3>
+                <button type="button" class="lab-login__secondary" data-testid=format!("sign-out-{}", provider.key()) on:click=sign_out>
+                    "Sign out"
+                </button>
+            </div>
             <p class="lab-login__who" data-testid="session-user">{who}</p>
-            <p class="lab-login__kind">{kind.label()}</p>
-            <p class="lab-login__countdown" data-testid="session-countdown">
-                {move || match remaining() {
-                    None => "does not expire (kept in memory only)".to_string(),
-                    Some(_) if provider == ProviderId::Siminars && kind == TokenKind::Access => {
-                        "until you close this tab".to_string()
-                    }
-                    Some(ms) => format!("expires in {}", format_countdown(ms)),
-                }}
+            <p class="lab-login__meta">
+                <span data-testid="session-kind">{kind.label()}</span>
+                " · "
+                <span data-testid="session-countdown">
+                    {move || match remaining() {
+                        None => "does not expire; kept in memory only".to_string(),
+                        Some(_) if provider == ProviderId::Siminars => "kept until you sign out or close this tab".to_string(),
+                        Some(ms) => format!("expires in {}", format_countdown(ms)),
+                    }}
+                </span>
             </p>
-            <Show when=expiring.clone()>
+            <Show when=expiring>
                 <p class="lab-login__warning" role="alert" data-testid="expiry-warning">
-                    "This session is about to expire."
+                    "This session is about to expire. Sign in again to keep working."
                 </p>
             </Show>
-            <button type="button" data-testid=format!("sign-out-{}", provider.key()) on:click=sign_out>
-                "Sign out"
-            </button>
+            {(provider == ProviderId::Nebula).then(|| view! { <NebulaBalance session=session.clone() /> })}
+            {(provider == ProviderId::Nomad && kind == TokenKind::Access).then(|| view! { <NomadAppToken /> })}
         </section>
+    }
+}
+
+/// Nebula's available balance, from `/users/credits` (which also proves a key works).
+#[component]
+fn NebulaBalance(
+    /// The Nebula session (token or API key) to ask with.
+    session: Session,
+) -> impl IntoView {
+    let sessions = expect_context::<Sessions>();
+    let ConfigCtx(config) = expect_context::<ConfigCtx>();
+    let host = session.base_url.clone();
+    let balance = LocalResource::new(move || {
+        let session = session.clone();
+        let config = config.get_value();
+        async move { client::nebula_credits(&config, &session).await }
+    });
+    // A refused token or key ends the session, with the reason shown.
+    let reject_host = host.clone();
+    Effect::new(move |_| {
+        if let Some(Err(err @ ApiError::SessionRejected { .. })) = balance.get() {
+            sessions.remove(
+                ProviderId::Nebula,
+                Some(error_message(ProviderId::Nebula, &reject_host, &err)),
+            );
+        }
+    });
+    view! {
+        <p class="lab-login__balance" data-testid="nebula-balance">
+            {move || match balance.get() {
+                None => "Balance: loading…".to_string(),
+                Some(Ok(b)) => format!("Balance: {b:.2} credits"),
+                Some(Err(err)) => format!("Balance unavailable: {}", error_message(ProviderId::Nebula, &host, &err)),
+            }}
+        </p>
     }
 }

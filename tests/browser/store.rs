@@ -1,20 +1,12 @@
-//! Browser tests in headless Chromium (wasm-bindgen-test): the real
-//! sessionStorage store, and the widget mounted into a fresh element.
-#![cfg(target_arch = "wasm32")]
+//! The real sessionStorage store, and the widget's behaviour before any request.
 
-use lab_login::components::App;
 use lab_login::config::Config;
 use lab_login::providers::{ProviderId, Secret, Session, TokenKind, UserInfo};
 use lab_login::session::{storage_key, SessionStore, StorageError, KEY_PREFIX};
-use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-fn now() -> u64 {
-    js_sys::Date::now() as u64
-}
+use crate::support::{clear, mount_app, now, storage, tick, until};
 
 fn session(provider: ProviderId, kind: TokenKind, expires_at_ms: Option<u64>) -> Session {
     Session {
@@ -29,33 +21,6 @@ fn session(provider: ProviderId, kind: TokenKind, expires_at_ms: Option<u64>) ->
             ..Default::default()
         },
     }
-}
-
-fn storage() -> web_sys::Storage {
-    web_sys::window()
-        .unwrap()
-        .session_storage()
-        .unwrap()
-        .unwrap()
-}
-
-fn clear() {
-    storage().clear().unwrap();
-}
-
-async fn tick() {
-    gloo_timers::future::TimeoutFuture::new(0).await;
-}
-
-/// Polls until `f` is true or a second passes.
-async fn until(mut f: impl FnMut() -> bool) -> bool {
-    for _ in 0..100 {
-        if f() {
-            return true;
-        }
-        gloo_timers::future::TimeoutFuture::new(10).await;
-    }
-    false
 }
 
 #[wasm_bindgen_test]
@@ -129,15 +94,6 @@ fn api_keys_are_never_written() {
     assert_eq!(storage().length().unwrap(), 0);
 }
 
-fn mount_app(config: Config) -> web_sys::HtmlElement {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&host).unwrap();
-    let mount_config = config.clone();
-    leptos::mount::mount_to(host.clone(), move || view! { <App config=mount_config /> }).forget();
-    host
-}
-
 #[wasm_bindgen_test]
 async fn the_widget_renders_a_tab_and_labelled_form_per_provider() {
     clear();
@@ -155,17 +111,25 @@ async fn the_widget_renders_a_tab_and_labelled_form_per_provider() {
         assert!(text.contains(name), "missing {name:?}");
     }
     let password = host
-        .query_selector("#lab-login-nomad-password")
+        .query_selector("[data-testid=form-nomad] [data-testid=password]")
         .unwrap()
         .unwrap();
     assert_eq!(
         password.get_attribute("autocomplete").as_deref(),
         Some("current-password")
     );
-    assert!(host
-        .query_selector("label[for=lab-login-nomad-password]")
+    let username = host
+        .query_selector("[data-testid=form-nomad] [data-testid=username]")
         .unwrap()
-        .is_some());
+        .unwrap();
+    assert_eq!(
+        username.get_attribute("autocomplete").as_deref(),
+        Some("username")
+    );
+    // Real labels, tied to their inputs by id.
+    let label = format!("label[for='{}']", password.id());
+    assert!(host.query_selector(&label).unwrap().is_some(), "{label}");
+    assert!(!host.inner_html().contains("autocomplete=\"off\""));
     host.remove();
 }
 

@@ -1,0 +1,122 @@
+//! A NOMAD app token with a lifetime the user picks. It is shown once, as a
+//! copy button: the token goes to the clipboard only when asked, never into the
+//! page, and is never stored.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::app::{ConfigCtx, Sessions, WidgetId};
+use crate::client;
+use crate::display::{error_message, format_duration_words};
+use crate::providers::nomad::AppTokenLifetime;
+use crate::providers::{ProviderId, Secret};
+
+/// Lifetimes offered, in seconds: 1 hour to NOMAD's 30-day maximum.
+const PRESETS: [(u64, &str); 5] = [
+    (3600, "1 hour"),
+    (86_400, "1 day"),
+    (7 * 86_400, "7 days"),
+    (14 * 86_400, "14 days"),
+    (30 * 86_400, "30 days"),
+];
+
+#[derive(Clone)]
+enum State {
+    Idle,
+    Working,
+    /// The token, until it is copied or dismissed.
+    Ready {
+        token: Secret,
+        lifetime: u64,
+        copied: bool,
+    },
+    Failed(String),
+}
+
+#[component]
+pub fn NomadAppToken() -> impl IntoView {
+    let sessions = expect_context::<Sessions>();
+    let ConfigCtx(config) = expect_context::<ConfigCtx>();
+    let select_id = expect_context::<WidgetId>().id("app-token-lifetime");
+    let lifetime = RwSignal::new(86_400u64);
+    let state = RwSignal::new(State::Idle);
+
+    let create = move |_| {
+        let Some(session) = sessions.get(ProviderId::Nomad) else {
+            return;
+        };
+        let Some(chosen) = AppTokenLifetime::from_secs(lifetime.get_untracked()) else {
+            return;
+        };
+        state.set(State::Working);
+        spawn_local(async move {
+            let result = client::nomad_app_token(&config.get_value(), &session, chosen).await;
+            state.set(match result {
+                Ok(app) => State::Ready {
+                    token: app.token,
+                    lifetime: chosen.secs(),
+                    copied: false,
+                },
+                Err(err) => {
+                    State::Failed(error_message(ProviderId::Nomad, &session.base_url, &err))
+                }
+            });
+        });
+    };
+    let copy = move |_| {
+        let State::Ready {
+            token, lifetime, ..
+        } = state.get_untracked()
+        else {
+            return;
+        };
+        let promise = window().navigator().clipboard().write_text(token.expose());
+        spawn_local(async move {
+            let copied = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+            state.set(if copied {
+                State::Ready {
+                    token,
+                    lifetime,
+                    copied: true,
+                }
+            } else {
+                State::Failed("The browser did not allow copying to the clipboard.".into())
+            });
+        });
+    };
+
+    view! {
+        <details class="lab-login__app-token" data-testid="app-token">
+            <summary>"App token for scripts"</summary>
+            <div class="lab-login__row">
+                <label for=select_id.clone()>"Valid for"</label>
+                <select id=select_id on:change=move |ev| lifetime.set(event_target_value(&ev).parse().unwrap_or(86_400))
+                    data-testid="app-token-lifetime">
+                    {PRESETS.iter().map(|(secs, label)| view! {
+                        <option value=secs.to_string() selected=*secs == 86_400>{*label}</option>
+                    }).collect_view()}
+                </select>
+                <button type="button" class="lab-login__secondary" data-testid="app-token-create"
+                    disabled=move || matches!(state.get(), State::Working) on:click=create>
+                    "Create app token"
+                </button>
+            </div>
+            <div aria-live="polite" data-testid="app-token-result">
+                {move || match state.get() {
+                    State::Idle | State::Working => None,
+                    State::Failed(message) => Some(view! { <p class="lab-login__error-text">{message}</p> }.into_any()),
+                    State::Ready { lifetime, copied, .. } => Some(view! {
+                        <p>{format!("A token valid for {} is ready. It is shown only once and is not saved.", format_duration_words(lifetime))}</p>
+                        <div class="lab-login__row">
+                            <button type="button" class="lab-login__secondary" data-testid="app-token-copy" on:click=copy>
+                                {if copied { "Copied" } else { "Copy to clipboard" }}
+                            </button>
+                            <button type="button" class="lab-login__secondary" data-testid="app-token-dismiss"
+                                on:click=move |_| state.set(State::Idle)>"Done"</button>
+                        </div>
+                    }.into_any()),
+                }}
+            </div>
+        </details>
+    }
+}

@@ -1,0 +1,280 @@
+//! The signed-in user's NOMAD uploads: a table paged, sorted and filtered on the
+//! server. A new request cancels the one in flight; leaving the view cancels
+//! too. A 401 ends the NOMAD session with the reason. Names are rendered as
+//! text, so a hostile upload name stays a name.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::app::{ConfigCtx, Sessions, WidgetId};
+use crate::client;
+use crate::display::{error_message, group_digits, parse_utc_timestamp, relative_time, PageSpan};
+use crate::http::Cancel;
+use crate::providers::nomad::{
+    ProcessState, SortOrder, Upload, UploadOrderBy, UploadsPage, UploadsQuery,
+};
+use crate::providers::{ApiError, ProviderId};
+
+const PAGE_SIZES: [u64; 4] = [10, 25, 50, 100];
+
+#[derive(Clone)]
+enum Loaded {
+    Nothing,
+    Page(UploadsPage),
+    Failed { message: String, out_of_range: bool },
+}
+
+#[component]
+pub fn NomadUploads() -> impl IntoView {
+    let sessions = expect_context::<Sessions>();
+    let ConfigCtx(config) = expect_context::<ConfigCtx>();
+    let widget = expect_context::<WidgetId>();
+    let query = RwSignal::new(UploadsQuery::default());
+    let refresh = RwSignal::new(0u32);
+    let loaded = RwSignal::new(Loaded::Nothing);
+    let loading = RwSignal::new(false);
+    let in_flight = StoredValue::new_local(None::<Cancel>);
+    let generation = StoredValue::new(0u64);
+
+    let load = move |q: UploadsQuery| {
+        let Some(session) = sessions.get(ProviderId::Nomad) else {
+            return;
+        };
+        // Only the newest request may land: cancel the one before it.
+        in_flight.update_value(|c| {
+            if let Some(previous) = c.take() {
+                previous.cancel();
+            }
+        });
+        let cancel = Cancel::new();
+        in_flight.set_value(Some(cancel.clone()));
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        loading.set(true);
+        spawn_local(async move {
+            let result = client::nomad_uploads(&config.get_value(), &session, &q, &cancel).await;
+            if generation.try_get_value() != Some(mine) {
+                return;
+            }
+            loading.set(false);
+            match result {
+                Ok(page) => loaded.set(Loaded::Page(page)),
+                Err(ApiError::NotSent { reason }) if reason == "cancelled" => {}
+                Err(err @ ApiError::SessionRejected { .. }) => {
+                    let reason = format!(
+                        "{} Your uploads need a new sign-in.",
+                        error_message(ProviderId::Nomad, &session.base_url, &err)
+                    );
+                    sessions.remove(ProviderId::Nomad, Some(reason));
+                }
+                Err(err) => loaded.set(Loaded::Failed {
+                    out_of_range: matches!(err, ApiError::Refused { status: 400, .. }),
+                    message: error_message(ProviderId::Nomad, &session.base_url, &err),
+                }),
+            }
+        });
+    };
+    Effect::new(move |_| {
+        refresh.track();
+        load(query.get());
+    });
+    on_cleanup(move || {
+        in_flight.update_value(|c| {
+            if let Some(c) = c.take() {
+                c.cancel();
+            }
+        })
+    });
+
+    // Changing what is shown starts again at page 1.
+    let set_query = move |f: &dyn Fn(&mut UploadsQuery)| {
+        query.update(|q| {
+            f(q);
+            q.page = 1;
+        })
+    };
+    let sort_by = move |by: UploadOrderBy| {
+        set_query(&|q| {
+            q.order = if q.order_by == by && q.order == SortOrder::Desc {
+                SortOrder::Asc
+            } else {
+                SortOrder::Desc
+            };
+            q.order_by = by;
+        })
+    };
+    let aria_sort = move |by: UploadOrderBy| {
+        let q = query.get();
+        if q.order_by != by {
+            "none"
+        } else if q.order == SortOrder::Asc {
+            "ascending"
+        } else {
+            "descending"
+        }
+    };
+    let page_span = move || match loaded.get() {
+        Loaded::Page(p) => Some(PageSpan::new(
+            p.page,
+            p.page_size,
+            p.uploads.len() as u64,
+            p.total.unwrap_or(0),
+        )),
+        _ => None,
+    };
+    let go = move |page: u64| query.update(|q| q.page = page.max(1));
+    let filter_id = widget.id("uploads-filter");
+    let size_id = widget.id("uploads-size");
+
+    view! {
+        <section class="lab-login__uploads" data-testid="uploads" aria-label="Your NOMAD uploads" aria-busy=move || loading.get().to_string()>
+            <div class="lab-login__uploads-head">
+                <h3>"Your NOMAD uploads"</h3>
+                <button type="button" class="lab-login__secondary" data-testid="uploads-refresh" on:click=move |_| refresh.update(|n| *n += 1)>
+                    "Refresh"
+                </button>
+            </div>
+            <div class="lab-login__row lab-login__controls">
+                <label for=filter_id.clone()>"Show"</label>
+                <select id=filter_id data-testid="uploads-filter" on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    set_query(&|q| {
+                        (q.is_published, q.is_processing) = match value.as_str() {
+                            "published" => (Some(true), None),
+                            "unpublished" => (Some(false), None),
+                            "processing" => (None, Some(true)),
+                            _ => (None, None),
+                        };
+                    });
+                }>
+                    <option value="all">"All uploads"</option>
+                    <option value="published">"Published"</option>
+                    <option value="unpublished">"Unpublished"</option>
+                    <option value="processing">"Processing"</option>
+                </select>
+                <label for=size_id.clone()>"Per page"</label>
+                <select id=size_id data-testid="uploads-page-size" on:change=move |ev| {
+                    let size = event_target_value(&ev).parse().unwrap_or(10);
+                    set_query(&|q| q.page_size = size);
+                }>
+                    {PAGE_SIZES.iter().map(|n| view! { <option value=n.to_string() selected=*n == 10>{n.to_string()}</option> }).collect_view()}
+                </select>
+                <span class="lab-login__loading" aria-live="polite" data-testid="uploads-loading">
+                    {move || loading.get().then_some("Loading…")}
+                </span>
+            </div>
+            {move || match loaded.get() {
+                Loaded::Nothing => view! { <p data-testid="uploads-state">"Loading your uploads…"</p> }.into_any(),
+                Loaded::Failed { message, out_of_range } => view! {
+                    <div class="lab-login__error" role="alert" data-testid="uploads-error">
+                        <p>{message}</p>
+                        <button type="button" class="lab-login__secondary" on:click=move |_| if out_of_range { go(1) } else { refresh.update(|n| *n += 1) }>
+                            {if out_of_range { "Go to the first page" } else { "Try again" }}
+                        </button>
+                    </div>
+                }.into_any(),
+                Loaded::Page(page) if page.uploads.is_empty() => view! {
+                    <p class="lab-login__empty" data-testid="uploads-empty">
+                        {if query.with(|q| q.is_published.is_some() || q.is_processing.is_some()) {
+                            "No uploads match this filter."
+                        } else {
+                            "You have no uploads yet."
+                        }}
+                    </p>
+                }.into_any(),
+                Loaded::Page(page) => view! {
+                    <div class="lab-login__table-wrap" tabindex="0" role="region" aria-label="Uploads table">
+                        <table class="lab-login__table" data-testid="uploads-table">
+                            <thead><tr>
+                                <th scope="col" aria-sort=move || aria_sort(UploadOrderBy::Name)>
+                                    <button type="button" data-testid="sort-name" on:click=move |_| sort_by(UploadOrderBy::Name)>"Name"</button>
+                                </th>
+                                <th scope="col">"ID"</th>
+                                <th scope="col" aria-sort=move || aria_sort(UploadOrderBy::CreateTime)>
+                                    <button type="button" data-testid="sort-created" on:click=move |_| sort_by(UploadOrderBy::CreateTime)>"Created"</button>
+                                </th>
+                                <th scope="col">"Processing"</th>
+                                <th scope="col">"Published"</th>
+                                <th scope="col">"Entries"</th>
+                                <th scope="col">"License"</th>
+                            </tr></thead>
+                            <tbody>
+                                {page.uploads.into_iter().map(|u| view! { <UploadRow upload=u /> }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    {(page.skipped > 0).then(|| view! {
+                        <p class="lab-login__hint">{format!("{} entries in this page could not be read and are not shown.", page.skipped)}</p>
+                    })}
+                }.into_any(),
+            }}
+            {move || page_span().map(|span| {
+                let page = query.with(|q| q.page);
+                view! {
+                    <nav class="lab-login__pager" aria-label="Pages of uploads">
+                        <button type="button" data-testid="page-first" disabled={page <= 1} on:click=move |_| go(1)>"« First"</button>
+                        <button type="button" data-testid="page-prev" disabled={page <= 1} on:click=move |_| go(page - 1)>"‹ Previous"</button>
+                        <span data-testid="page-span">{span.label()}</span>
+                        <button type="button" data-testid="page-next" disabled={page >= span.last_page} on:click=move |_| go(page + 1)>"Next ›"</button>
+                        <button type="button" data-testid="page-last" disabled={page >= span.last_page} on:click=move |_| go(span.last_page)>"Last »"</button>
+                    </nav>
+                }
+            })}
+        </section>
+    }
+}
+
+/// One upload. Every value is rendered as text.
+#[component]
+fn UploadRow(
+    /// The upload to show.
+    upload: Upload,
+) -> impl IntoView {
+    let sessions = expect_context::<Sessions>();
+    let created_ms = upload
+        .upload_create_time
+        .as_deref()
+        .and_then(parse_utc_timestamp);
+    let created_local = created_ms
+        .map(|ms| {
+            js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
+                .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+                .into()
+        })
+        .unwrap_or_else(|| String::from("—"));
+    let (badge, badge_class) = match upload.process_state() {
+        ProcessState::Running => ("running", "lab-login__badge--running"),
+        ProcessState::Success => ("success", "lab-login__badge--success"),
+        ProcessState::Failure => ("failure", "lab-login__badge--failure"),
+        ProcessState::Other => ("not processed", ""),
+    };
+    let published = match (upload.published, upload.with_embargo) {
+        (true, true) => match upload.embargo_length {
+            Some(months) if months > 0 => format!("under embargo ({months} months)"),
+            _ => "under embargo".into(),
+        },
+        (true, false) => "published".into(),
+        (false, _) => "no".into(),
+    };
+    let name = upload
+        .upload_name
+        .clone()
+        .unwrap_or_else(|| "(unnamed)".into());
+    view! {
+        <tr data-testid="upload-row">
+            <td class="lab-login__name" data-testid="upload-name" title=name.clone()>{name.clone()}</td>
+            <td><code>{upload.upload_id.clone()}</code></td>
+            <td>
+                {created_local}
+                {created_ms.map(|ms| view! { <span class="lab-login__muted">{move || format!(" ({})", relative_time(ms, sessions.now.get()))}</span> })}
+            </td>
+            <td>
+                <span class=format!("lab-login__badge {badge_class}") data-testid="upload-status">{badge}</span>
+                {upload.last_status_message.clone().map(|m| view! { <span class="lab-login__status-message">{m}</span> })}
+            </td>
+            <td>{published}</td>
+            <td>{upload.entries.map(group_digits).unwrap_or_else(|| "—".into())}</td>
+            <td>{upload.license.clone().unwrap_or_else(|| "—".into())}</td>
+        </tr>
+    }
+}
