@@ -121,9 +121,12 @@ pub fn LoginForm(
                     _ => {}
                 }
                 error.set(Some(shown));
-                if let Some(el) = error_ref.get_untracked() {
-                    let _ = el.focus();
-                }
+                // After the message has rendered: an empty region is not displayed and cannot take focus.
+                request_animation_frame(move || {
+                    if let Some(el) = error_ref.get_untracked() {
+                        let _ = el.focus();
+                    }
+                });
             }
         }
     });

@@ -263,18 +263,18 @@ fn UploadRow(
     view! {
         <tr data-testid="upload-row">
             <td class="lab-login__name" data-testid="upload-name" title=name.clone()>{name.clone()}</td>
-            <td><code>{upload.upload_id.clone()}</code></td>
-            <td>
+            <td data-label="ID"><code>{upload.upload_id.clone()}</code></td>
+            <td data-label="Created" class="lab-login__created">
                 {created_local}
                 {created_ms.map(|ms| view! { <span class="lab-login__muted">{move || format!(" ({})", relative_time(ms, sessions.now.get()))}</span> })}
             </td>
-            <td>
+            <td data-label="Processing">
                 <span class=format!("lab-login__badge {badge_class}") data-testid="upload-status">{badge}</span>
                 {upload.last_status_message.clone().map(|m| view! { <span class="lab-login__status-message">{m}</span> })}
             </td>
-            <td>{published}</td>
-            <td>{upload.entries.map(group_digits).unwrap_or_else(|| "—".into())}</td>
-            <td>{upload.license.clone().unwrap_or_else(|| "—".into())}</td>
+            <td data-label="Published">{published}</td>
+            <td data-label="Entries">{upload.entries.map(group_digits).unwrap_or_else(|| "—".into())}</td>
+            <td data-label="License">{upload.license.clone().unwrap_or_else(|| "—".into())}</td>
         </tr>
     }
 }
