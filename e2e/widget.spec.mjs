@@ -180,3 +180,27 @@ test('a configuration that names an unsafe endpoint shows an error in place of t
   await expect(page.getByTestId('config-error')).toContainText('passwords would travel unencrypted');
   await expect(page.getByRole('tablist')).toHaveCount(0);
 });
+
+test('a NOMAD app token is created, copied once, and never put in the page or storage', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await open(page);
+  await signIn(page, 'NOMAD', 'ada', 'ada-demo-pw');
+  const card = page.getByTestId('session-nomad');
+  await card.getByText('App token for scripts').click();
+  await card.getByTestId('app-token-lifetime').selectOption(String(7 * 86400));
+  await card.getByTestId('app-token-create').click();
+  await expect(card.getByTestId('app-token-result')).toContainText('A token valid for 7 days is ready');
+  await card.getByTestId('app-token-copy').click();
+  await expect(card.getByTestId('app-token-copy')).toHaveText('Copied');
+  const token = await page.evaluate(() => navigator.clipboard.readText());
+  const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+  expect(claims.typ).toBe('app');
+  expect(claims.exp - claims.iat).toBe(7 * 86400);
+  expect(await page.content()).not.toContain(token);
+  expect(await page.evaluate(() => Object.values(sessionStorage).join(' '))).not.toContain(token);
+  // It works as a NOMAD token.
+  const uploads = await fetch(`${EMU}/nomad/api/v1/uploads`, { headers: { authorization: `Bearer ${token}` } });
+  expect(uploads.status).toBe(200);
+  await card.getByTestId('app-token-dismiss').click();
+  await expect(card.getByTestId('app-token-copy')).toHaveCount(0);
+});

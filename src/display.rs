@@ -67,6 +67,7 @@ pub fn format_duration_words(secs: u64) -> String {
     match secs {
         0..=59 => plural(secs, "second"),
         60..=3599 => plural(secs.div_ceil(60), "minute"),
+        _ if secs >= 86_400 && secs.is_multiple_of(86_400) => plural(secs / 86_400, "day"),
         _ if secs % 3600 / 60 == 0 => plural(secs / 3600, "hour"),
         _ => format!(
             "{} {}",
@@ -227,6 +228,9 @@ mod tests {
         assert_eq!(format_duration_words(61), "2 minutes");
         assert_eq!(format_duration_words(3600), "1 hour");
         assert_eq!(format_duration_words(5400), "1 hour 30 minutes");
+        assert_eq!(format_duration_words(86_400), "1 day");
+        assert_eq!(format_duration_words(30 * 86_400), "30 days");
+        assert_eq!(format_duration_words(90_000), "25 hours");
     }
 
     #[test]

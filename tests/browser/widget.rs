@@ -103,17 +103,15 @@ async fn a_wrong_password_says_so_keeps_the_form_usable_and_takes_focus() {
         text(&host, "[data-testid=provider-message]"),
         "Incorrect username or password"
     );
-    let active = web_sys::window()
-        .unwrap()
-        .document()
-        .unwrap()
-        .active_element()
-        .unwrap();
-    assert_eq!(
-        active.get_attribute("data-testid").as_deref(),
-        Some("error"),
-        "focus moves to the message"
-    );
+    let error_focused = || {
+        let document = web_sys::window().unwrap().document().unwrap();
+        document
+            .active_element()
+            .and_then(|e| e.get_attribute("data-testid"))
+            .as_deref()
+            == Some("error")
+    };
+    assert!(until(error_focused).await, "focus moves to the message");
     assert_eq!(
         input(&host, "[data-testid=form-nomad] [data-testid=username]").value(),
         "ada"
