@@ -7,7 +7,7 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::answer::{str_field, whole_number};
-use super::UserInfo;
+use super::{ApiError, UserInfo};
 
 /// The claims the widget uses. Every one is optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -77,6 +77,26 @@ pub fn expiry_from(
         (Some(exp), _) => exp.checked_mul(1000),
         (None, _) => None,
     }
+}
+
+/// The expiry to keep: `computed` (from [`expiry_from`] or a provider field), else
+/// the provider's `fallback_ms` after receipt. A token already dead on arrival is
+/// refused: keeping it would only fail the next request.
+pub fn expiry_or_fallback(
+    received_at_ms: u64,
+    computed: Option<u64>,
+    fallback_ms: u64,
+    status: u16,
+) -> Result<u64, ApiError> {
+    let expires_at = computed.unwrap_or(received_at_ms.saturating_add(fallback_ms));
+    if expires_at <= received_at_ms {
+        return Err(ApiError::Malformed {
+            status,
+            what: "the token had already expired when it arrived (is this computer's clock right?)"
+                .into(),
+        });
+    }
+    Ok(expires_at)
 }
 
 #[cfg(test)]

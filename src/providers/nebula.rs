@@ -6,7 +6,7 @@ use std::fmt;
 use serde_json::Value;
 
 use super::answer::{generic_failure, id_field, str_field};
-use super::jwt::{decode_claims, expiry_from};
+use super::jwt::{decode_claims, expiry_from, expiry_or_fallback};
 use super::{
     endpoint, ApiError, HttpRequest, HttpResponse, Method, ProviderId, Secret, Session, TokenKind,
     UserInfo,
@@ -68,13 +68,12 @@ pub fn parse_login(
     let token =
         str_field(data, "jwtToken").ok_or_else(|| malformed("no data.jwtToken in the answer"))?;
     let claims = decode_claims(token);
-    let expires_at = expiry_from(received_at_ms, None, claims.as_ref())
-        .unwrap_or(received_at_ms.saturating_add(DOCUMENTED_LIFETIME_MS));
-    if expires_at <= received_at_ms {
-        return Err(malformed(
-            "the token had already expired when it arrived (is this computer's clock right?)",
-        ));
-    }
+    let expires_at = expiry_or_fallback(
+        received_at_ms,
+        expiry_from(received_at_ms, None, claims.as_ref()),
+        DOCUMENTED_LIFETIME_MS,
+        resp.status,
+    )?;
     Ok(Session {
         provider: ProviderId::Nebula,
         base_url: base_url.to_string(),

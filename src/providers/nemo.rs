@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::answer::{generic_failure, str_field, whole_number};
-use super::jwt::{decode_claims, expiry_from};
+use super::jwt::{decode_claims, expiry_from, expiry_or_fallback};
 use super::{
     endpoint, ApiError, BodyEncoding, HttpRequest, HttpResponse, Method, ProviderId, Secret,
     Session, TokenKind, UserInfo,
@@ -61,16 +61,12 @@ pub fn parse_login(
             at.checked_mul(1000)
         }
     });
-    let expires_at = expiry_from(received_at_ms, None, claims.as_ref())
-        .or(expire_at)
-        .unwrap_or(received_at_ms.saturating_add(DOCUMENTED_LIFETIME_MS));
-    if expires_at <= received_at_ms {
-        return Err(ApiError::Malformed {
-            status: resp.status,
-            what: "the token had already expired when it arrived (is this computer's clock right?)"
-                .into(),
-        });
-    }
+    let expires_at = expiry_or_fallback(
+        received_at_ms,
+        expiry_from(received_at_ms, None, claims.as_ref()).or(expire_at),
+        DOCUMENTED_LIFETIME_MS,
+        resp.status,
+    )?;
     let name = match (str_field(&body, "first"), str_field(&body, "last")) {
         (Some(f), Some(l)) => Some(format!("{f} {l}")),
         (f, l) => f.or(l).map(str::to_string),

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::answer::{generic_failure, id_field, str_field, whole_number};
-use super::jwt::{decode_claims, expiry_from};
+use super::jwt::{decode_claims, expiry_from, expiry_or_fallback};
 use super::{
     endpoint, ApiError, HttpRequest, HttpResponse, Method, ProviderId, Secret, Session, TokenKind,
 };
@@ -46,10 +46,7 @@ pub fn parse_login(
             401 => ApiError::WrongCredentials {
                 message: resp.provider_message(),
             },
-            503 => ApiError::RateLimited {
-                retry_after_secs: resp.retry_after_secs(),
-            },
-            _ => generic_failure(resp),
+            _ => failure(resp),
         });
     }
     let body = Value::Object(resp.json_object()?);
@@ -83,6 +80,16 @@ pub fn parse_login(
         expires_in,
         resp.status,
     )
+}
+
+/// NOMAD's errors: its per-IP rate limit answers 503, not 429.
+fn failure(resp: &HttpResponse) -> ApiError {
+    match resp.status {
+        503 => ApiError::RateLimited {
+            retry_after_secs: resp.retry_after_secs(),
+        },
+        _ => generic_failure(resp),
+    }
 }
 
 /// An app-token lifetime, which NOMAD bounds to `0 < s <= 2592000` (30 days).
@@ -124,12 +131,7 @@ pub fn parse_app_token(
     lifetime: AppTokenLifetime,
 ) -> Result<Session, ApiError> {
     if !resp.is_success() {
-        return Err(match resp.status {
-            503 => ApiError::RateLimited {
-                retry_after_secs: resp.retry_after_secs(),
-            },
-            _ => generic_failure(resp),
-        });
+        return Err(failure(resp));
     }
     let body = Value::Object(resp.json_object()?);
     let token = str_field(&body, "app_token")
@@ -164,15 +166,12 @@ fn session(
     status: u16,
 ) -> Result<Session, ApiError> {
     let claims = decode_claims(token);
-    let expires_at = expiry_from(received_at_ms, expires_in, claims.as_ref())
-        .unwrap_or(received_at_ms.saturating_add(FALLBACK_LIFETIME_SECS * 1000));
-    if expires_at <= received_at_ms {
-        return Err(ApiError::Malformed {
-            status,
-            what: "the token had already expired when it arrived (is this computer's clock right?)"
-                .into(),
-        });
-    }
+    let expires_at = expiry_or_fallback(
+        received_at_ms,
+        expiry_from(received_at_ms, expires_in, claims.as_ref()),
+        FALLBACK_LIFETIME_SECS * 1000,
+        status,
+    )?;
     Ok(Session {
         provider: ProviderId::Nomad,
         base_url: base_url.to_string(),
@@ -359,12 +358,7 @@ pub struct UploadsPage {
 /// good (the caller signs out); 400 is NOMAD's "Page out of range requested.".
 pub fn parse_uploads(resp: &HttpResponse, query: &UploadsQuery) -> Result<UploadsPage, ApiError> {
     if !resp.is_success() {
-        return Err(match resp.status {
-            503 => ApiError::RateLimited {
-                retry_after_secs: resp.retry_after_secs(),
-            },
-            _ => generic_failure(resp),
-        });
+        return Err(failure(resp));
     }
     let body = resp.json_object()?;
     let Some(Value::Array(items)) = body.get("data") else {
