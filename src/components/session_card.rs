@@ -33,7 +33,14 @@ pub fn SessionCard(
         sessions.remove(provider, None);
         // Forget locally first, so a slow server cannot keep the token alive here.
         spawn_local(async move {
-            let _ = client::sign_out(&config.get_value(), &session).await;
+            if let Err(err) = client::sign_out(&config.get_value(), &session).await {
+                // Forgotten here, but still valid on the server: say so.
+                let why = error_message(provider, &session.base_url, &err);
+                sessions.ended.set(Some(format!(
+                    "Signed out here, but {} could not be told, so the token may stay valid on its side. {why}",
+                    provider.display_name()
+                )));
+            }
         });
     };
 

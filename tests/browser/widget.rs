@@ -458,3 +458,20 @@ async fn ten_thousand_uploads_page_and_sort_on_the_server() {
     host.remove();
     clear();
 }
+
+#[wasm_bindgen_test]
+async fn a_failed_siminars_logout_is_reported() {
+    clear();
+    let host = mount_app(emulator_config(10));
+    tick().await;
+    sign_in(&host, "siminars", "piyush@siminars.com", "Hello");
+    assert!(until(|| find(&host, "[data-testid=session-siminars]").is_some()).await);
+    arm_fault("html500", "/siminars/authtoken", 1).await;
+    get(&host, "[data-testid=sign-out-siminars]").click();
+    assert!(until(|| find(&host, "[data-testid=session-siminars]").is_none()).await);
+    assert_eq!(storage().length().unwrap(), 0, "forgotten locally at once");
+    assert!(
+        until(|| text(&host, "[data-testid=session-ended]").contains("could not be told")).await
+    );
+    host.remove();
+}
