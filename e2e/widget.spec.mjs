@@ -204,3 +204,10 @@ test('a NOMAD app token is created, copied once, and never put in the page or st
   await card.getByTestId('app-token-dismiss').click();
   await expect(card.getByTestId('app-token-copy')).toHaveCount(0);
 });
+
+test('an account with no uploads says so, with no pager', async ({ page }) => {
+  await open(page);
+  await signIn(page, 'NOMAD', 'newbie', 'newbie-demo-pw');
+  await expect(page.getByTestId('uploads-empty')).toHaveText('You have no uploads yet.');
+  await expect(page.getByTestId('page-span')).toHaveCount(0);
+});

@@ -114,6 +114,8 @@ pub fn NomadUploads() -> impl IntoView {
         }
     };
     let page_span = move || match loaded.get() {
+        // Nothing to page through: no pager.
+        Loaded::Page(p) if p.uploads.is_empty() => None,
         Loaded::Page(p) => Some(PageSpan::new(
             p.page,
             p.page_size,
