@@ -13,8 +13,8 @@ use super::session_card::SessionCard;
 use super::uploads::NomadUploads;
 use crate::config::Config;
 use crate::http::now_ms;
-use crate::providers::{ProviderId, Session};
-use crate::session::SessionStore;
+use crate::providers::{ProviderId, Session, TokenKind};
+use crate::session::{SessionStore, StorageError};
 
 /// The configuration, shared with every view.
 #[derive(Clone)]
@@ -36,7 +36,8 @@ static INSTANCES: AtomicUsize = AtomicUsize::new(0);
 #[derive(Clone, Copy)]
 pub struct Sessions {
     pub list: RwSignal<Vec<Session>>,
-    /// Why a session just ended, shown until the next sign-in.
+    /// Why a session just ended (or why a new one will not survive a reload),
+    /// shown until the next sign-in.
     pub ended: RwSignal<Option<String>>,
     /// `None` when the browser offers no sessionStorage: sessions then live in memory.
     store: StoredValue<Option<SessionStore>, LocalStorage>,
@@ -59,13 +60,17 @@ impl Sessions {
 
     /// Adds or replaces the session for its provider and keeps it in sessionStorage.
     pub fn add(&self, session: Session) {
-        self.store.with_value(|store| {
-            if let Some(store) = store {
-                // API keys are refused by the store on purpose: memory only.
-                let _ = store.save(&session);
-            }
+        // API keys are refused by the store on purpose (memory only, and their card
+        // says so); any other refusal means the session will not survive a reload.
+        let not_kept = self.store.with_value(|store| match store {
+            Some(store) => match store.save(&session) {
+                Ok(()) | Err(StorageError::NotStored(_)) => None,
+                Err(err) => Some(err),
+            },
+            None if session.kind != TokenKind::ApiKey => Some(StorageError::Unavailable),
+            None => None,
         });
-        self.ended.set(None);
+        self.ended.set(not_kept.map(|err| format!("Note: {err}.")));
         self.list.update(|list| {
             list.retain(|s| s.provider != session.provider);
             list.push(session);

@@ -475,3 +475,32 @@ async fn a_failed_siminars_logout_is_reported() {
     );
     host.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_session_the_browser_will_not_store_is_kept_in_memory_and_said_so() {
+    clear();
+    // Fill sessionStorage to the last byte of its quota (halving the chunk when
+    // it no longer fits), so that the widget's write is refused.
+    let (mut size, mut i) = (256 * 1024, 0);
+    while size >= 1 {
+        if storage()
+            .set_item(&format!("f{i}"), &"x".repeat(size))
+            .is_ok()
+        {
+            i += 1;
+            assert!(i < 2_000, "sessionStorage has no quota?");
+        } else {
+            size /= 2;
+        }
+    }
+    let host = mount_app(emulator_config(10));
+    tick().await;
+    sign_in(&host, "nemo", "jdoe", "nemo-demo-pw");
+    assert!(
+        until(|| find(&host, "[data-testid=session-nemo]").is_some()).await,
+        "still signed in, in memory"
+    );
+    assert!(text(&host, "[data-testid=session-ended]").contains("refused to save the session"));
+    clear();
+    host.remove();
+}
