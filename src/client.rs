@@ -7,10 +7,24 @@ use crate::http::{now_ms, send, Cancel};
 use crate::providers::nebula::ApiKey;
 use crate::providers::nomad::{AppTokenLifetime, UploadsPage, UploadsQuery};
 use crate::providers::siminars::SiminarsClient;
-use crate::providers::{nebula, nemo, nomad, siminars, ApiError, ProviderId, Session};
+use crate::providers::{
+    nebula, nemo, nomad, siminars, ApiError, HttpRequest, HttpResponse, ProviderId, Session,
+};
 
-fn timeout_ms(config: &Config) -> u64 {
-    config.request_timeout_secs * 1000
+/// Sends with the configured time limit (and no way to cancel but the limit).
+async fn exchange(config: &Config, request: &HttpRequest) -> Result<HttpResponse, ApiError> {
+    send(request, config.request_timeout_secs * 1000, &Cancel::new()).await
+}
+
+/// Expiry is checked before every request that carries a token, not only by the
+/// one-second tick (timers are throttled in background tabs).
+fn live(session: &Session) -> Result<(), ApiError> {
+    if session.is_expired(now_ms()) {
+        return Err(ApiError::SessionRejected {
+            message: Some("The session expired.".into()),
+        });
+    }
+    Ok(())
 }
 
 fn base_url(config: &Config, provider: ProviderId) -> Result<String, ApiError> {
@@ -49,7 +63,7 @@ pub async fn sign_in(
         ProviderId::Nebula => nebula::login_request(&base, username, &password),
     };
     drop(password);
-    let response = send(&request, timeout_ms(config), &Cancel::new()).await?;
+    let response = exchange(config, &request).await?;
     let received = now_ms();
     match provider {
         ProviderId::Nomad => nomad::parse_login(&base, &response, received),
@@ -62,21 +76,16 @@ pub async fn sign_in(
 /// Signs in to Nebula with an `ak_` key, proven by a credits check. Returns the balance too.
 pub async fn sign_in_with_key(config: &Config, key: &ApiKey) -> Result<(Session, f64), ApiError> {
     let base = base_url(config, ProviderId::Nebula)?;
-    let response = send(
-        &nebula::credits_request(&base, key.secret()),
-        timeout_ms(config),
-        &Cancel::new(),
-    )
-    .await?;
+    let response = exchange(config, &nebula::credits_request(&base, key.secret())).await?;
     nebula::parse_key_check(&base, key, &response, now_ms())
 }
 
 /// Nebula's balance for a signed-in token or key.
 pub async fn nebula_credits(config: &Config, session: &Session) -> Result<f64, ApiError> {
-    let response = send(
+    live(session)?;
+    let response = exchange(
+        config,
         &nebula::credits_request(&session.base_url, &session.token),
-        timeout_ms(config),
-        &Cancel::new(),
     )
     .await?;
     nebula::parse_credits(&response)
@@ -89,7 +98,7 @@ pub async fn sign_out(config: &Config, session: &Session) -> Result<(), ApiError
         return Ok(());
     }
     let request = siminars_client(config)?.logout_request(&session.token);
-    let response = send(&request, timeout_ms(config), &Cancel::new()).await?;
+    let response = exchange(config, &request).await?;
     siminars::parse_logout(&response)
 }
 
@@ -100,17 +109,9 @@ pub async fn nomad_uploads(
     query: &UploadsQuery,
     cancel: &Cancel,
 ) -> Result<UploadsPage, ApiError> {
-    if session.is_expired(now_ms()) {
-        return Err(ApiError::SessionRejected {
-            message: Some("The session expired.".into()),
-        });
-    }
-    let response = send(
-        &nomad::uploads_request(&session.base_url, &session.token, query),
-        timeout_ms(config),
-        cancel,
-    )
-    .await?;
+    live(session)?;
+    let request = nomad::uploads_request(&session.base_url, &session.token, query);
+    let response = send(&request, config.request_timeout_secs * 1000, cancel).await?;
     nomad::parse_uploads(&response, query)
 }
 
@@ -120,7 +121,8 @@ pub async fn nomad_app_token(
     session: &Session,
     lifetime: AppTokenLifetime,
 ) -> Result<Session, ApiError> {
+    live(session)?;
     let request = nomad::app_token_request(&session.base_url, &session.token, lifetime);
-    let response = send(&request, timeout_ms(config), &Cancel::new()).await?;
+    let response = exchange(config, &request).await?;
     nomad::parse_app_token(&session.base_url, &response, now_ms(), lifetime)
 }

@@ -35,6 +35,7 @@ pub fn error_message(provider: ProviderId, host: &str, err: &ApiError) -> String
         }
         ApiError::Malformed { what, .. } => format!("{name} sent an answer this widget could not read: {what}."),
         ApiError::NotSent { reason } => format!("Nothing was sent: {reason}."),
+        ApiError::Cancelled => "The request was cancelled.".into(),
     }
 }
 

@@ -58,9 +58,7 @@ pub async fn send(
         Err(_) if timed_out.get() => Err(ApiError::Timeout {
             after_ms: timeout_ms,
         }),
-        Err(_) if cancel.is_cancelled() => Err(ApiError::NotSent {
-            reason: "cancelled".into(),
-        }),
+        Err(_) if cancel.is_cancelled() => Err(ApiError::Cancelled),
         other => other,
     }
 }

@@ -14,12 +14,7 @@ pub const CONFIG_FILE: &str = "lab-login.json";
 
 /// The built-in defaults, with `lab-login.json` applied when the page owner deployed one.
 pub async fn load_config() -> Result<Config, ConfigError> {
-    let request = HttpRequest {
-        method: crate::providers::Method::Get,
-        url: CONFIG_FILE.into(),
-        bearer: None,
-        body: None,
-    };
+    let request = HttpRequest::get(CONFIG_FILE.into());
     match send(&request, 10_000, &Cancel::new()).await {
         Ok(resp) if resp.status == 404 => Ok(Config::default()),
         Ok(resp) if resp.is_success() => Config::default().merge_json(&resp.body),

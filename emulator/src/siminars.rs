@@ -40,16 +40,20 @@ fn error(status: StatusCode, message: &str) -> Response {
     )
 }
 
-/// Reads the body as JSON (under any of the content types clients use) or a form.
+/// Reads the body as JSON (under any of the content types clients use) or a
+/// form, and checks the `apitoken` every Siminars call must carry.
 async fn fields(state: &Shared, headers: &HeaderMap, body: Body) -> Result<Value, Response> {
     let bytes = read_body(body, state.config.body_limit).await?;
-    if content_type(headers) == "application/x-www-form-urlencoded" {
-        return Ok(json!(form(&bytes)));
-    }
-    match serde_json::from_slice::<Value>(&bytes) {
-        Ok(v) if v.is_object() => Ok(v),
-        _ => Err(error(StatusCode::BAD_REQUEST, "Malformed request.")),
-    }
+    let value = if content_type(headers) == "application/x-www-form-urlencoded" {
+        json!(form(&bytes))
+    } else {
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(v) if v.is_object() => v,
+            _ => return Err(error(StatusCode::BAD_REQUEST, "Malformed request.")),
+        }
+    };
+    check_apitoken(&value)?;
+    Ok(value)
 }
 
 fn check_apitoken(value: &Value) -> Result<(), Response> {
@@ -65,9 +69,6 @@ async fn login(State(state): State<Shared>, headers: HeaderMap, body: Body) -> R
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    if let Err(resp) = check_apitoken(&value) {
-        return resp;
-    }
     let (Some(email), Some(password)) = (json_text(&value, "email"), json_text(&value, "password"))
     else {
         return error(StatusCode::BAD_REQUEST, "email and password are required.");
@@ -103,9 +104,6 @@ async fn logout(State(state): State<Shared>, headers: HeaderMap, body: Body) -> 
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    if let Err(resp) = check_apitoken(&value) {
-        return resp;
-    }
     let Some(token) = json_text(&value, "authtoken") else {
         return error(StatusCode::UNAUTHORIZED, "Login required.");
     };
@@ -123,9 +121,6 @@ async fn whoami(State(state): State<Shared>, headers: HeaderMap, body: Body) -> 
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    if let Err(resp) = check_apitoken(&value) {
-        return resp;
-    }
     let user_id = json_text(&value, "authtoken")
         .and_then(|t| state.siminars_tokens.lock().unwrap().get(&t).cloned());
     match user_id {

@@ -1,12 +1,11 @@
 //! The widget: a tab per configured provider with its sign-in form, and a card
 //! per signed-in session. Owns the shared state and the one-second clock.
 
-use leptos::prelude::*;
-use wasm_bindgen::JsCast;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::login_form::LoginForm;
 use super::session_card::SessionCard;
@@ -163,7 +162,8 @@ pub fn App(
     let sessions = Sessions::new();
     provide_context(sessions);
     // Timers are throttled in background tabs, so expiry is also checked on every
-    // read (store, client); this tick only keeps the countdowns live.
+    // read (`Sessions::get`, the store) and before every request (`client`); this
+    // tick keeps the countdowns live and signs out sessions nobody is reading.
     let interval = gloo_timers::callback::Interval::new(1000, move || sessions.tick());
     let interval = StoredValue::new_local(Some(interval));
     on_cleanup(move || interval.update_value(|i| drop(i.take())));

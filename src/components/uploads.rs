@@ -59,7 +59,7 @@ pub fn NomadUploads() -> impl IntoView {
             loading.set(false);
             match result {
                 Ok(page) => loaded.set(Loaded::Page(page)),
-                Err(ApiError::NotSent { reason }) if reason == "cancelled" => {}
+                Err(ApiError::Cancelled) => {}
                 Err(err @ ApiError::SessionRejected { .. }) => {
                     let reason = format!(
                         "{} Your uploads need a new sign-in.",

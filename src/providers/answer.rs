@@ -127,6 +127,8 @@ pub enum ApiError {
     Malformed { status: u16, what: String },
     /// The widget refused to send (for example an `http://` endpoint that is not loopback).
     NotSent { reason: String },
+    /// The widget withdrew the request (the user moved on); nothing to show.
+    Cancelled,
 }
 
 impl fmt::Display for ApiError {
@@ -153,6 +155,7 @@ impl fmt::Display for ApiError {
                 write!(f, "unexpected answer (HTTP {status}): {what}")
             }
             Self::NotSent { reason } => write!(f, "not sent: {reason}"),
+            Self::Cancelled => f.write_str("cancelled"),
         }
     }
 }

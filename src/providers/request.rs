@@ -53,6 +53,7 @@ pub struct HttpRequest {
 }
 
 impl HttpRequest {
+    /// A plain GET; the builders below add a token or a body.
     pub(crate) fn get(url: String) -> Self {
         Self {
             method: Method::Get,
