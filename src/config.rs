@@ -123,8 +123,10 @@ fn present<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
 }
 
 impl Config {
-    /// Applies a `lab-login.json` on top of `self`.
-    pub fn merge_json(mut self, text: &str) -> Result<Self, ConfigError> {
+    /// Applies a `lab-login.json` on top of `self`. Every endpoint, relative or
+    /// not, is resolved once by `urls` (against the URL the file was read from)
+    /// and judged on that parse; from then on the widget only uses the absolute result.
+    pub fn merge_json(mut self, text: &str, urls: &dyn UrlParser) -> Result<Self, ConfigError> {
         let value: Value = serde_json::from_str(text)
             .map_err(|e| ConfigError(format!("lab-login.json is not valid JSON: {e}")))?;
         if !value.is_object() {
@@ -146,7 +148,7 @@ impl Config {
         let insecure = self.allow_insecure_http;
         let endpoint = |key: &str, e: EndpointFile| -> Result<Endpoint, ConfigError> {
             Ok(Endpoint {
-                url: check_url(key, &e.url, insecure)?,
+                url: check_url(key, &e.url, insecure, urls)?,
             })
         };
         if let Some(e) = file.nomad {
@@ -171,7 +173,7 @@ impl Config {
                         }
                     };
                     Ok(SiminarsEndpoint {
-                        url: check_url("siminars", &s.url, insecure)?,
+                        url: check_url("siminars", &s.url, insecure, urls)?,
                         apitoken,
                         content_type: s.content_type,
                     })
@@ -180,7 +182,7 @@ impl Config {
         }
         // Also re-check the defaults against the final insecure setting.
         for (id, url) in self.endpoints() {
-            check_url(id.key(), url, self.allow_insecure_http)?;
+            check_url(id.key(), url, self.allow_insecure_http, urls)?;
         }
         Ok(self)
     }
@@ -238,70 +240,159 @@ impl Config {
         Ok(chosen)
     }
 
-    /// Whether a base URL sends passwords without TLS (shown on the form).
+    /// Whether a base URL sends passwords without TLS (shown on the form). Base
+    /// URLs here are already the browser's own serialisation (see [`check_url`]).
     pub fn is_insecure(url: &str) -> bool {
-        url.starts_with("http://") && !is_loopback_http(url)
+        url.strip_prefix("http://")
+            .is_some_and(|rest| !is_loopback_host(host_without_port(rest)))
     }
 }
 
-fn is_loopback_http(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("http://") else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = if authority.starts_with('[') {
-        authority
-            .split(']')
-            .next()
-            .map(|h| format!("{h}]"))
-            .unwrap_or_default()
+/// A URL as the browser will request it: the parts the widget decides on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParsedUrl {
+    /// The whole URL, serialised by the parser.
+    pub href: String,
+    /// `https`, `http`, … (no colon).
+    pub scheme: String,
+    /// The host as serialised: a lowercased domain, dotted-decimal IPv4, or `[v6]`.
+    pub host: String,
+    /// Whether the URL carries a user name or password.
+    pub has_credentials: bool,
+    /// Whether it carries a query or a fragment.
+    pub has_query_or_fragment: bool,
+}
+
+/// Resolves and parses a URL exactly as the browser will use it. On wasm this is
+/// the browser's own `URL` (see `http::BrowserUrls`): one parser, the one `fetch`
+/// uses, so the widget never judges a URL that the browser reads differently.
+pub trait UrlParser {
+    fn parse(&self, input: &str) -> Option<ParsedUrl>;
+}
+
+fn host_without_port(authority: &str) -> &str {
+    let authority = authority.split('/').next().unwrap_or("");
+    if authority.starts_with('[') {
+        authority.split_inclusive(']').next().unwrap_or("")
     } else {
-        authority.split(':').next().unwrap_or("").to_string()
-    };
-    host == "localhost"
-        || host == "[::1]"
-        || host.starts_with("127.") && host.split('.').count() == 4
+        authority.split(':').next().unwrap_or("")
+    }
 }
 
-/// Accepts `https://host/…`, loopback `http://`, other `http://` only when
-/// allowed, and same-origin paths `/…`. Returns the URL without a trailing `/`.
-fn check_url(key: &str, url: &str, allow_insecure_http: bool) -> Result<String, ConfigError> {
-    let url = url.trim();
+/// Loopback as the parser serialises it: `localhost`, `[::1]`, or 127.x.y.z in
+/// dotted decimal (the parser has already turned `0x7f.1` or `2130706433` into that;
+/// `127.0.0.1.evil.example` stays a domain and is not loopback).
+fn is_loopback_host(host: &str) -> bool {
+    if host == "localhost" || host == "[::1]" {
+        return true;
+    }
+    let parts: Vec<&str> = host.split('.').collect();
+    parts.len() == 4
+        && parts[0] == "127"
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Resolves `url` with `urls` and decides on the result: `https://`, loopback
+/// `http://`, other `http://` only when allowed; no credentials, query or fragment.
+/// Returns the browser's absolute URL without a trailing `/`.
+fn check_url(
+    key: &str,
+    url: &str,
+    allow_insecure_http: bool,
+    urls: &dyn UrlParser,
+) -> Result<String, ConfigError> {
     let bad = |why: &str| Err(ConfigError(format!("{key}.url \"{url}\" {why}")));
-    if url.chars().any(|c| c.is_whitespace() || c.is_control())
-        || url.contains('@')
-        || url.contains('#')
-        || url.contains('?')
+    // The parser would strip or fold these; a page owner never means them.
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
     {
-        return bad("must be a plain base URL (no spaces, credentials, query or fragment)");
+        return bad("must be a plain base URL (no spaces, control characters or backslashes)");
     }
-    if let Some(path) = url.strip_prefix('/') {
-        if path.starts_with('/') {
-            return bad("is a protocol-relative URL; write https://");
+    if url.starts_with("//") {
+        return bad("is a protocol-relative URL; write https://");
+    }
+    let has_scheme = url.split_once("://").is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    });
+    if !url.starts_with('/') && !has_scheme {
+        return bad("must start with https:// (or be a path on the bundle's site starting with /)");
+    }
+    let Some(parsed) = urls.parse(url) else {
+        return bad("is not a URL");
+    };
+    decide(key, url, &parsed, allow_insecure_http)
+}
+
+/// The decision on an already parsed URL (pure, tested natively).
+fn decide(
+    key: &str,
+    raw: &str,
+    parsed: &ParsedUrl,
+    allow_insecure_http: bool,
+) -> Result<String, ConfigError> {
+    let bad = |why: &str| Err(ConfigError(format!("{key}.url \"{raw}\" {why}")));
+    if parsed.has_credentials || parsed.has_query_or_fragment {
+        return bad("must be a plain base URL (no credentials, query or fragment)");
+    }
+    if parsed.host.is_empty() {
+        return bad("has no host");
+    }
+    let ok = match parsed.scheme.as_str() {
+        "https" => true,
+        "http" if is_loopback_host(&parsed.host) || allow_insecure_http => true,
+        "http" => {
+            return bad(&format!("is plain http:// to {}, which is not this machine; passwords would travel unencrypted (set options.allow_insecure_http to allow it)", parsed.host));
         }
-        return Ok(url.trim_end_matches('/').to_string());
+        _ => false,
+    };
+    if !ok {
+        return bad("must start with https:// (or be a path on the bundle's site starting with /)");
     }
-    let host_part = url
-        .split_once("://")
-        .map(|(_, rest)| rest.split('/').next().unwrap_or(""));
-    if host_part.is_none_or(str::is_empty) {
-        return bad("must start with https:// (or be a path on this site starting with /)");
-    }
-    if url.starts_with("https://")
-        || is_loopback_http(url)
-        || (url.starts_with("http://") && allow_insecure_http)
-    {
-        return Ok(url.trim_end_matches('/').to_string());
-    }
-    if url.starts_with("http://") {
-        return bad("is plain http:// to a host that is not this machine; passwords would travel unencrypted (set options.allow_insecure_http to allow it)");
-    }
-    bad("must start with https://")
+    Ok(parsed.href.trim_end_matches('/').to_string())
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A stand-in for the browser's `URL` in native tests: just enough to resolve
+    /// the test inputs against a config file at `https://portal.example/static/`.
+    /// The tricky inputs run in the browser tests, against the real parser.
+    pub(crate) struct TestUrls;
+
+    impl UrlParser for TestUrls {
+        fn parse(&self, input: &str) -> Option<ParsedUrl> {
+            let absolute = match input.strip_prefix('/') {
+                Some(path) => format!("https://portal.example/{path}"),
+                None => input.to_string(),
+            };
+            let (scheme, rest) = absolute.split_once("://")?;
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let (userinfo, hostport) = match authority.rsplit_once('@') {
+                Some((u, h)) => (Some(u), h),
+                None => (None, authority),
+            };
+            let host = host_without_port(hostport).to_ascii_lowercase();
+            Some(ParsedUrl {
+                href: format!(
+                    "{}://{}{}",
+                    scheme.to_ascii_lowercase(),
+                    hostport.to_ascii_lowercase(),
+                    if path.is_empty() { "/" } else { path }
+                ),
+                scheme: scheme.to_ascii_lowercase(),
+                host,
+                has_credentials: userinfo.is_some(),
+                has_query_or_fragment: path.contains(['?', '#']),
+            })
+        }
+    }
 
     #[test]
     fn defaults_are_the_real_services_without_siminars() {
@@ -322,20 +413,26 @@ mod tests {
         let text = r#"{"nomad": {"url": "http://127.0.0.1:8080/nomad/api/v1/"}, "nemo": {"url": "https://nemo.lab/v1"},
             "siminars": {"url": "/proxy/siminars", "apitoken": 2}, "nebula": {"url": "http://localhost:9/nebula/api/v1"},
             "options": {"expiry_warning_secs": 30}}"#;
-        let c = Config::default().merge_json(text).unwrap();
+        let c = Config::default().merge_json(text, &TestUrls).unwrap();
         assert_eq!(
             c.base_url(ProviderId::Nomad),
             Some("http://127.0.0.1:8080/nomad/api/v1")
         );
         assert_eq!(c.siminars.as_ref().unwrap().apitoken, "2");
-        assert_eq!(c.base_url(ProviderId::Siminars), Some("/proxy/siminars"));
+        // A path is resolved once, against where the file was read from.
+        assert_eq!(
+            c.base_url(ProviderId::Siminars),
+            Some("https://portal.example/proxy/siminars")
+        );
         assert_eq!(c.expiry_warning_secs, 30);
         assert_eq!(c.endpoints().len(), 4);
     }
 
     #[test]
     fn null_turns_a_provider_off_and_absent_keeps_it() {
-        let c = Config::default().merge_json(r#"{"nemo": null}"#).unwrap();
+        let c = Config::default()
+            .merge_json(r#"{"nemo": null}"#, &TestUrls)
+            .unwrap();
         assert_eq!(c.nemo, None);
         assert!(c.nomad.is_some());
     }
@@ -355,14 +452,17 @@ mod tests {
             "http://127.0.0.1.evil.example/x",
         ] {
             let text = format!(r#"{{"nomad": {{"url": "{url}"}}}}"#);
-            assert!(Config::default().merge_json(&text).is_err(), "{url}");
+            assert!(
+                Config::default().merge_json(&text, &TestUrls).is_err(),
+                "{url}"
+            );
         }
     }
 
     #[test]
     fn insecure_http_needs_the_opt_in_and_is_flagged() {
         let text = r#"{"nomad": {"url": "http://nomad.lab/api"}, "options": {"allow_insecure_http": true}}"#;
-        let c = Config::default().merge_json(text).unwrap();
+        let c = Config::default().merge_json(text, &TestUrls).unwrap();
         assert!(Config::is_insecure(c.base_url(ProviderId::Nomad).unwrap()));
         assert!(!Config::is_insecure("http://127.0.0.1:3000/x"));
         assert!(!Config::is_insecure("http://[::1]:3000/x"));
@@ -382,7 +482,7 @@ mod tests {
             r#"{"siminars": {"url": "https://s", "apitoken": ""}}"#,
             r#"{"options": {"request_timeout_secs": 0}}"#,
         ] {
-            let err = Config::default().merge_json(text).unwrap_err();
+            let err = Config::default().merge_json(text, &TestUrls).unwrap_err();
             assert!(!err.0.is_empty(), "{text}");
         }
     }
@@ -398,5 +498,80 @@ mod tests {
         );
         assert!(c.select(Some("siminars")).is_err(), "not configured");
         assert!(c.select(Some("https://evil.example")).is_err());
+    }
+
+    fn parsed(scheme: &str, host: &str) -> ParsedUrl {
+        ParsedUrl {
+            href: format!("{scheme}://{host}/api/"),
+            scheme: scheme.into(),
+            host: host.into(),
+            has_credentials: false,
+            has_query_or_fragment: false,
+        }
+    }
+
+    #[test]
+    fn the_decision_is_made_on_the_parsed_scheme_and_host() {
+        let ok = |p: &ParsedUrl, insecure| decide("nomad", "raw", p, insecure);
+        assert_eq!(
+            ok(&parsed("https", "nomad.lab"), false).unwrap(),
+            "https://nomad.lab/api"
+        );
+        for loopback in ["127.0.0.1", "127.1.2.3", "localhost", "[::1]"] {
+            assert!(ok(&parsed("http", loopback), false).is_ok(), "{loopback}");
+        }
+        // What the parser leaves as a domain is not loopback, however it begins.
+        for remote in [
+            "127.0.0.1.evil.example",
+            "127.evil.example",
+            "localhost.evil.example",
+            "localhost.",
+            "[::2]",
+            "1270.0.0.1",
+        ] {
+            let err = ok(&parsed("http", remote), false).unwrap_err();
+            assert!(err.0.contains("unencrypted"), "{remote}: {err}");
+            assert!(
+                ok(&parsed("http", remote), true).is_ok(),
+                "{remote} with the opt-in"
+            );
+        }
+        for scheme in ["ftp", "javascript", "data", "ws"] {
+            assert!(ok(&parsed(scheme, "x.example"), true).is_err(), "{scheme}");
+        }
+        let mut with_user = parsed("https", "x.example");
+        with_user.has_credentials = true;
+        assert!(ok(&with_user, false).is_err());
+        let mut with_query = parsed("https", "x.example");
+        with_query.has_query_or_fragment = true;
+        assert!(ok(&with_query, false).is_err());
+        assert!(ok(&parsed("https", ""), false).is_err());
+    }
+
+    #[test]
+    fn insecure_is_judged_on_the_serialised_url() {
+        assert!(Config::is_insecure("http://127.0.0.1.evil.example/x"));
+        assert!(Config::is_insecure("http://nomad.lab:8080/x"));
+        assert!(!Config::is_insecure("http://127.0.0.1:8080/x"));
+        assert!(!Config::is_insecure("http://localhost/x"));
+    }
+
+    #[test]
+    fn backslashes_and_schemeless_hosts_are_refused_before_parsing() {
+        for url in [
+            "/\\evil.example/x",
+            "https:evil.example/x",
+            "evil.example/x",
+            "https://x\\y",
+        ] {
+            let text = format!(
+                r#"{{"nomad": {{"url": {}}}}}"#,
+                serde_json::to_string(url).unwrap()
+            );
+            assert!(
+                Config::default().merge_json(&text, &TestUrls).is_err(),
+                "{url}"
+            );
+        }
     }
 }

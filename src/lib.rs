@@ -14,9 +14,6 @@ pub mod client;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]
+pub mod embed;
+#[cfg(target_arch = "wasm32")]
 pub mod http;
-#[cfg(target_arch = "wasm32")]
-mod mount;
-
-#[cfg(target_arch = "wasm32")]
-pub use mount::{load_config, mount_all, mount_with};

@@ -62,7 +62,10 @@ pub fn emulator_config(timeout_secs: u64) -> Config {
             "options": {{"request_timeout_secs": {timeout_secs}}}}}"#
     );
     Config::default()
-        .merge_json(&json)
+        .merge_json(
+            &json,
+            &lab_login::embed::BrowserUrls::against("http://127.0.0.1/"),
+        )
         .expect("the test configuration is valid")
 }
 

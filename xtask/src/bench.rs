@@ -1,15 +1,106 @@
-//! `cargo xtask bench`: a bounded loopback load test of the release emulator:
-//! 10,000 requests (sign-ins and 25-item pages of the 10,000-upload account),
-//! 100 at a time, every answer checked, three runs, median printed.
+//! `cargo xtask bench`: what the widget costs the page that embeds it, and the
+//! emulator's loopback throughput. It builds the release bundle as `dist` does,
+//! drives headless Chromium through `e2e/bench/measure.mjs`, and prints one table
+//! (medians with min and max, and the machine), which it also writes to
+//! `docs/performance.md` and into the README between the bench markers.
+//! Nothing here is a test: the bench prints, the README records.
 
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::dist::{self, EMBEDDABLE};
 use crate::emulator::{self, Emulator};
-use crate::run::{cmd, status, step};
+use crate::run::{cmd, root, status, step};
+use crate::setup::setup;
+use crate::{site, static_files, wasm_names};
+
+const RUNS: &str = "21";
+const README_START: &str = "<!-- bench:start -->";
+const README_END: &str = "<!-- bench:end -->";
 
 pub fn bench() -> Result<(), String> {
+    setup()?;
+    let files = dist::build(&EMBEDDABLE)?;
+    dist::print_table(&EMBEDDABLE, &files);
     step("building the emulator (release)");
     emulator::build("release")?;
-    let emu = Emulator::start("release", &["--quiet"], 600)?;
-    step("loopback load: 10,000 requests, 100 at a time, 3 runs");
+    let emu = Emulator::start("release", &["--quiet"], 1800)?;
+    let bundle = dist::dist_dir().join(EMBEDDABLE.subdir);
+    let site = site::assemble(&bundle, &emu.url)?;
+    std::fs::copy(
+        root().join("e2e/bench/static-form.html"),
+        site.join("static-form.html"),
+    )
+    .map_err(|e| format!("cannot copy the static form: {e}"))?;
+    let url = static_files::serve(site, 0, vec![])?;
+
+    step("the page in headless Chromium (this takes a few minutes)");
+    let mut node = cmd("node", &["bench/measure.mjs", &url, RUNS]);
+    node.current_dir(root().join("e2e"))
+        .stderr(std::process::Stdio::inherit());
+    let out = node
+        .output()
+        .map_err(|e| format!("could not run node: {e}"))?;
+    if !out.status.success() {
+        return Err("the browser measurements failed (see above)".into());
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let samples: Value = stdout
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .ok_or("the browser measurements printed no result")?;
+
+    let names = wasm_names::largest(
+        &root().join("target/bundle-work/embeddable/lab-login_bg.wasm"),
+        10,
+    )?;
+    let table = render(&samples, &names);
+    println!("\n{table}");
+    write_records(&table)?;
+
+    step("emulator: loopback load, 10,000 requests, 100 at a time, 3 runs");
+    status(cmd(
+        &emulator::binary("release", "emulator-load"),
+        &[&emu.url, "10000", "100", "3"],
+    ))
+}
+
+/// Median, min and max of a list of numbers.
+pub fn spread(xs: &[f64]) -> Option<(f64, f64, f64)> {
+    if xs.is_empty() {
+        return None;
+    }
+    let mut s = xs.to_vec();
+    s.sort_by(|a, b| a.total_cmp(b));
+    let mid = s.len() / 2;
+    let median = if s.len() % 2 == 1 {
+        s[mid]
+    } else {
+        (s[mid - 1] + s[mid]) / 2.0
+    };
+    Some((median, s[0], s[s.len() - 1]))
+}
+
+fn numbers(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default()
+}
+
+fn ms(v: &Value) -> String {
+    match spread(&numbers(v)) {
+        Some((m, lo, hi)) => format!("{m:.0} ms ({lo:.0}–{hi:.0}, n={})", numbers(v).len()),
+        None => "—".into(),
+    }
+}
+
+fn kb(bytes: f64) -> String {
+    format!("{:.1} KB", bytes / 1000.0)
+}
+
+fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|t| {
@@ -18,14 +109,224 @@ pub fn bench() -> Result<(), String> {
                 .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
         })
         .unwrap_or_else(|| "unknown CPU".into());
-    println!(
-        "  machine: {} cores, {cpu}",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(0)
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let chromium = crate::run::output_line(crate::setup::CHROMIUM, &["--version"])
+        .unwrap_or_else(|| "Chromium".into());
+    format!("{cores} cores, {cpu}; {chromium}, headless, loopback")
+}
+
+/// The Markdown table of one bench run.
+pub fn render(s: &Value, largest: &wasm_names::Largest) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "Measured by `cargo xtask bench` on {}.", machine());
+    let _ = writeln!(
+        t,
+        "Times are medians (min–max, n runs). Sizes are what the browser fetched for a page with one widget.\n"
     );
-    status(cmd(
-        &emulator::binary("release", "emulator-load"),
-        &[&emu.url, "10000", "100", "3"],
-    ))
+
+    let _ = writeln!(
+        t,
+        "**1. What the page loads** (embeddable bundle; goal ≤ 100 KB gzip)\n"
+    );
+    let _ = writeln!(t, "| file | raw | gzip -9 | brotli |\n|---|---:|---:|---:|");
+    let mut total = [0.0; 3];
+    for f in s["sizes"].as_array().into_iter().flatten() {
+        let n = [&f["raw"], &f["gzip"], &f["brotli"]].map(|v| v.as_f64().unwrap_or(0.0));
+        for (sum, v) in total.iter_mut().zip(n) {
+            *sum += v;
+        }
+        let _ = writeln!(
+            t,
+            "| `{}` | {} | {} | {} |",
+            f["file"]
+                .as_str()
+                .unwrap_or("?")
+                .rsplit('/')
+                .next()
+                .unwrap_or("?"),
+            kb(n[0]),
+            kb(n[1]),
+            kb(n[2])
+        );
+    }
+    let _ = writeln!(
+        t,
+        "| **total** | **{}** | **{}** | **{}** |",
+        kb(total[0]),
+        kb(total[1]),
+        kb(total[2])
+    );
+    let _ = writeln!(
+        t,
+        "\nThe teaching bundle (inspector, demo controls) does not exist yet; its row comes with it.\n"
+    );
+
+    let st = &s["startup"];
+    let ratio = match (
+        spread(&numbers(&st["widget"])),
+        spread(&numbers(&st["form"])),
+    ) {
+        (Some((w, _, _)), Some((f, _, _))) if f > 0.0 => format!("{:.2}×", w / f),
+        _ => "—".into(),
+    };
+    let _ = writeln!(
+        t,
+        "**2. Start-up**: navigation → the first password input takes typing (goal: ratio ≤ 1.5)\n"
+    );
+    let _ = writeln!(t, "| | widget | static form | ratio |\n|---|---|---|---:|");
+    let _ = writeln!(
+        t,
+        "| loopback | {} | {} | {ratio} |",
+        ms(&st["widget"]),
+        ms(&st["form"])
+    );
+    let _ = writeln!(
+        t,
+        "| 1.6 Mbit/s, 150 ms RTT | {} | {} | |",
+        ms(&st["slowWidget"]),
+        ms(&st["slowForm"])
+    );
+    let _ = writeln!(
+        t,
+        "| main-thread blocking at start, 4× CPU slow-down | {} | 0 ms (no script) | |\n",
+        ms(&st["blocking"])
+    );
+
+    let _ = writeln!(t, "**3. Uploads, 10,000-upload account, 4× CPU slow-down** (goal: every interaction painted within 100 ms; memory flat)\n");
+    let _ = writeln!(t, "| | |\n|---|---|");
+    let up = |key: &str| -> Vec<f64> {
+        s["uploads"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|u| u[key].as_f64())
+            .collect()
+    };
+    let up_ms = |key: &str| ms(&Value::from(up(key)));
+    let _ = writeln!(
+        t,
+        "| response → table painted, 10 rows | {} |",
+        up_ms("paint10")
+    );
+    let _ = writeln!(
+        t,
+        "| response → table painted, 100 rows | {} |",
+        up_ms("paint100")
+    );
+    for kind in ["paging", "sorting", "filtering"] {
+        let all: Vec<f64> = s["uploads"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|u| numbers(&u["interactions"][kind]))
+            .collect();
+        let _ = writeln!(
+            t,
+            "| interaction → next paint, {kind} | {} |",
+            ms(&Value::from(all))
+        );
+    }
+    let growth = |key: &str| match spread(&up(key)) {
+        Some((m, lo, hi)) => format!("{} ({}–{})", kb(m), kb(lo), kb(hi)),
+        None => "—".into(),
+    };
+    let _ = writeln!(
+        t,
+        "| JS heap growth over 50 pages (after GC) | {} |",
+        growth("heapGrowth")
+    );
+    let _ = writeln!(
+        t,
+        "| wasm `memory.buffer` growth over 50 pages | {} |\n",
+        growth("wasmGrowth")
+    );
+
+    let _ = writeln!(
+        t,
+        "**4. Sign-in responsiveness** (goal: within one frame, 16 ms, each)\n"
+    );
+    let _ = writeln!(
+        t,
+        "| provider | submit → busy painted | response → signed-in painted |\n|---|---|---|"
+    );
+    for key in ["nomad", "nemo", "siminars", "nebula"] {
+        let p = &s["signIn"][key];
+        let _ = writeln!(
+            t,
+            "| {key} | {} | {} |",
+            ms(&p["submit"]),
+            ms(&p["signedIn"])
+        );
+    }
+
+    let _ = writeln!(
+        t,
+        "\n**5. The largest contributors to the `.wasm`** (code bytes before wasm-opt, from the name section)\n"
+    );
+    let _ = writeln!(
+        t,
+        "| by crate | bytes | | by function | bytes |\n|---|---:|---|---|---:|"
+    );
+    for i in 0..largest.crates.len().max(largest.functions.len()) {
+        let c = largest.crates.get(i);
+        let f = largest.functions.get(i);
+        let _ = writeln!(
+            t,
+            "| {} | {} | | {} | {} |",
+            c.map(|c| format!("`{}`", c.0)).unwrap_or_default(),
+            c.map(|c| c.1.to_string()).unwrap_or_default(),
+            f.map(|f| format!("`{}`", short(&f.0))).unwrap_or_default(),
+            f.map(|f| f.1.to_string()).unwrap_or_default(),
+        );
+    }
+    let _ = writeln!(
+        t,
+        "\nData (strings, tables, panic locations): {} bytes; code in all: {} bytes.",
+        largest.data_bytes, largest.code_bytes
+    );
+    t
+}
+
+fn short(name: &str) -> String {
+    let name = name.replace('|', "\\|");
+    if name.chars().count() > 90 {
+        format!("{}…", name.chars().take(90).collect::<String>())
+    } else {
+        name
+    }
+}
+
+/// Writes the table to docs/performance.md and between the README's markers.
+fn write_records(table: &str) -> Result<(), String> {
+    let doc = root().join("docs/performance.md");
+    std::fs::create_dir_all(root().join("docs")).map_err(|e| e.to_string())?;
+    std::fs::write(
+        &doc,
+        format!("# Performance\n\nWritten by `cargo xtask bench`; do not edit by hand.\n\n{table}"),
+    )
+    .map_err(|e| format!("cannot write {}: {e}", doc.display()))?;
+    let readme_path = root().join("README.md");
+    let readme = std::fs::read_to_string(&readme_path).map_err(|e| e.to_string())?;
+    if let (Some(a), Some(b)) = (readme.find(README_START), readme.find(README_END)) {
+        let updated = format!("{}{README_START}\n{table}{}", &readme[..a], &readme[b..]);
+        std::fs::write(&readme_path, updated).map_err(|e| e.to_string())?;
+        println!("  wrote docs/performance.md and the README's performance section");
+    } else {
+        println!("  wrote docs/performance.md (the README has no bench markers)");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spread_is_median_min_max() {
+        assert_eq!(spread(&[3.0, 1.0, 2.0]), Some((2.0, 1.0, 3.0)));
+        assert_eq!(spread(&[4.0, 1.0, 2.0, 3.0]), Some((2.5, 1.0, 4.0)));
+        assert_eq!(spread(&[]), None);
+    }
 }

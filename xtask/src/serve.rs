@@ -1,37 +1,32 @@
-//! `cargo xtask serve`: the emulator and the widget together. trunk serves the
-//! widget on 127.0.0.1:8080 and proxies `/emulator/` to the emulator, which the
-//! demo `lab-login.json` points at, so the demo is same-origin.
+//! `cargo xtask serve`: the emulator and the widget together. The bundle is built
+//! as `cargo xtask dist` builds it, the demo page boots through its pinned entry,
+//! and the page is served on 127.0.0.1:8080 with the strict CSP of the README.
+//! The demo `lab-login.json` points every provider at the emulator.
 
+use crate::dist::{self, EMBEDDABLE};
 use crate::emulator::{self, Emulator};
-use crate::run::{cmd, status, step};
+use crate::run::step;
 use crate::setup::setup;
+use crate::{site, static_files};
 
 pub fn serve() -> Result<(), String> {
     setup()?;
+    let files = dist::build(&EMBEDDABLE)?;
+    dist::print_table(&EMBEDDABLE, &files);
     step("building the provider emulator");
     emulator::build("dev")?;
     step("starting the emulator and the widget (Ctrl-C stops both)");
     // Serving ends with Ctrl-C; the emulator's own limit is a backstop of a day.
     let emu = Emulator::start("dev", &[], 24 * 3600)?;
+    let site = site::assemble(&dist::dist_dir().join(EMBEDDABLE.subdir), &emu.url)?;
+    let csp = site::strict_csp(&[&emu.url]);
+    let url = static_files::serve(site, 8080, vec![("Content-Security-Policy".into(), csp)])?;
     println!(
-        "\n  open http://127.0.0.1:8080/ — the widget talks to the emulator through /emulator/\n"
+        "\n  open {url} — the widget talks to the emulator at {}\n",
+        emu.url
     );
-    let mut trunk = cmd(
-        "trunk",
-        &[
-            "serve",
-            "--address",
-            "127.0.0.1",
-            "--port",
-            "8080",
-            "--proxy-backend",
-            &format!("{}/", emu.url),
-            "--proxy-rewrite",
-            "/emulator/",
-        ],
-    );
-    trunk.env("TRUNK_OFFLINE", "true");
-    let result = status(trunk);
-    drop(emu);
-    result
+    // The server threads serve until Ctrl-C ends this process (and the emulator with it).
+    loop {
+        std::thread::park();
+    }
 }

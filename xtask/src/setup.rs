@@ -6,20 +6,23 @@ use std::path::PathBuf;
 
 use crate::run::{cmd, output_line, root, status, step};
 
-pub const TRUNK_VERSION: &str = "0.21.14";
 /// binaryen before 110 rebinds wasm-bindgen's externref table and the release page dies at start.
 const MIN_WASM_OPT: u32 = 110;
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 pub fn setup() -> Result<(), String> {
+    setup_build_tools()?;
+    chromium()
+}
+
+/// What `cargo xtask dist` needs: the wasm target, wasm-bindgen-cli, npm's wasm-opt.
+pub fn setup_build_tools() -> Result<(), String> {
     step("set-up: checking tools (installs only what is missing)");
     wasm_target()?;
-    trunk()?;
     wasm_bindgen_cli()?;
     npm_packages()?;
-    wasm_opt()?;
-    chromium()
+    wasm_opt()
 }
 
 fn wasm_target() -> Result<(), String> {
@@ -36,29 +39,6 @@ fn wasm_target() -> Result<(), String> {
     println!("  ..  adding the wasm32-unknown-unknown target");
     status(cmd("rustup", &["target", "add", "wasm32-unknown-unknown"]))
         .map_err(|e| format!("{e}\n  fix: run `rustup target add wasm32-unknown-unknown`"))
-}
-
-fn trunk() -> Result<(), String> {
-    let want = format!("trunk {TRUNK_VERSION}");
-    if output_line("trunk", &["--version"]).as_deref() == Some(want.as_str()) {
-        println!("  ok  {want}");
-        return Ok(());
-    }
-    println!("  ..  installing {want} (takes about 9 minutes on two cores)");
-    status(cmd(
-        "cargo",
-        &[
-            "install",
-            "--locked",
-            "trunk",
-            "--version",
-            TRUNK_VERSION,
-            "--force",
-        ],
-    ))
-    .map_err(|e| {
-        format!("{e}\n  fix: run `cargo install --locked trunk --version {TRUNK_VERSION}`")
-    })
 }
 
 /// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.

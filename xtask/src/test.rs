@@ -5,10 +5,11 @@
 
 use std::time::Instant;
 
+use crate::dist::{self, EMBEDDABLE};
 use crate::emulator::{self, Emulator};
 use crate::run::{cmd, root, status, step, tee};
 use crate::setup::{setup, CHROMEDRIVER};
-use crate::static_files;
+use crate::{site, static_files};
 
 #[derive(Default)]
 struct Tally {
@@ -128,8 +129,8 @@ pub fn test() -> Result<(), String> {
     let (ok, out) = tee(c);
     tally.record("browser tests", ok, cargo_counts(&out));
 
-    step("release build (trunk build --release), then Playwright in headless Chromium: smoke and end-to-end");
-    let (ok, counts) = release_e2e(emu_url.as_deref());
+    step("release bundle (as `cargo xtask dist` builds it), then Playwright in headless Chromium: smoke and end-to-end");
+    let (ok, counts) = release_e2e(emu_url.as_deref(), &mut tally, &[]);
     tally.record("release build and e2e", ok, counts);
     drop(emu);
 
@@ -182,14 +183,57 @@ fn number_before(line: &str, word: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn release_e2e(emulator_url: Option<&str>) -> (bool, (u64, u64)) {
-    let mut build = cmd("trunk", &["build", "--release"]);
-    build.env("TRUNK_OFFLINE", "true");
-    if status(build).is_err() {
-        return (false, (0, 0));
+/// `cargo xtask e2e [playwright args]`: only the release bundle and Playwright,
+/// for working on one spec (`cargo xtask e2e portal.spec.mjs`).
+pub fn e2e(args: &[String]) -> Result<(), String> {
+    setup()?;
+    emulator::build("dev")?;
+    let emu = Emulator::start("dev", &["--quiet"], 3600)?;
+    let mut tally = Tally::default();
+    let (ok, counts) = release_e2e(Some(&emu.url), &mut tally, args);
+    tally.record("release build and e2e", ok, counts);
+    println!("xtask: {} passed, {} failed", tally.passed, tally.failed);
+    if ok {
+        Ok(())
+    } else {
+        Err("end-to-end tests failed".into())
     }
-    report_wasm_size();
-    let url = match static_files::serve(root().join("dist")) {
+}
+
+fn release_e2e(
+    emulator_url: Option<&str>,
+    tally: &mut Tally,
+    args: &[String],
+) -> (bool, (u64, u64)) {
+    let files = match dist::build(&EMBEDDABLE) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("{e}");
+            return (false, (0, 0));
+        }
+    };
+    dist::print_table(&EMBEDDABLE, &files);
+    let bundle = dist::dist_dir().join(EMBEDDABLE.subdir);
+    let verified = dist::verify(&bundle);
+    if let Err(e) = &verified {
+        eprintln!("  integrity check: {e}");
+    }
+    tally.record(
+        "integrity values embedded in the entry match the files",
+        verified.is_ok(),
+        if verified.is_ok() { (1, 0) } else { (0, 1) },
+    );
+    let emulator_url = emulator_url.unwrap_or("");
+    let site = match site::assemble(&bundle, emulator_url) {
+        Ok(site) => site,
+        Err(e) => {
+            eprintln!("{e}");
+            return (false, (0, 0));
+        }
+    };
+    // No CSP here: some tests point a provider at other origins on purpose. The
+    // strict-CSP page is its own test (e2e/portal.spec.mjs).
+    let url = match static_files::serve(site, 0, vec![]) {
         Ok(url) => url,
         Err(e) => {
             eprintln!("{e}");
@@ -197,41 +241,13 @@ fn release_e2e(emulator_url: Option<&str>) -> (bool, (u64, u64)) {
         }
     };
     let mut c = cmd("playwright", &["test", "--config", "playwright.config.mjs"]);
-    c.current_dir(root().join("e2e"))
+    c.args(args)
+        .current_dir(root().join("e2e"))
         .env("LAB_LOGIN_URL", &url)
-        .env("LAB_LOGIN_EMULATOR", emulator_url.unwrap_or(""));
+        .env("LAB_LOGIN_DIST", &bundle)
+        .env("LAB_LOGIN_EMULATOR", emulator_url);
     let (ok, out) = tee(c);
     (ok, playwright_counts(&out))
-}
-
-fn report_wasm_size() {
-    let Ok(entries) = std::fs::read_dir(root().join("dist")) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.extension().is_some_and(|e| e == "wasm") {
-            let raw = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-            let gz = std::process::Command::new("sh")
-                .arg("-c")
-                .arg(format!("gzip -9 -c '{}' | wc -c", path.display()))
-                .output()
-                .ok()
-                .and_then(|o| {
-                    String::from_utf8_lossy(&o.stdout)
-                        .trim()
-                        .parse::<u64>()
-                        .ok()
-                })
-                .unwrap_or(0);
-            println!(
-                "  release wasm: {} bytes raw, {} bytes gzip -9 ({})",
-                raw,
-                gz,
-                path.file_name().unwrap().to_string_lossy()
-            );
-        }
-    }
 }
 
 #[cfg(test)]

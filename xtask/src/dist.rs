@@ -1,0 +1,326 @@
+//! `cargo xtask dist`: the bundle a portal copies, pins and trusts.
+//!
+//! cargo builds the wasm, wasm-bindgen-cli writes the glue, npm binaryen's
+//! wasm-opt shrinks it, and this file folds the glue into one self-starting
+//! entry module whose text carries the sha384 of the `.wasm` and the stylesheet.
+//! trunk is not used here: it would inject an inline start-up script (blocked by a
+//! strict CSP) and it cannot fold the glue into the entry, so pinning the entry
+//! would not pin the rest.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use sha2::{Digest, Sha384};
+
+use crate::run::{cmd, root, status, step};
+
+/// The files of a bundle, with fixed names.
+pub const ENTRY: &str = "lab-login.js";
+pub const WASM: &str = "lab-login.wasm";
+pub const CSS: &str = "lab-login.css";
+const ENTRY_TEMPLATE: &str = include_str!("entry.js");
+
+/// One bundle flavour.
+pub struct Bundle {
+    pub name: &'static str,
+    /// Cargo features of the `lab-login` crate.
+    pub features: &'static str,
+    /// Where it is written, below `dist/`.
+    pub subdir: &'static str,
+}
+
+/// The embeddable bundle: every feature a portal uses.
+pub const EMBEDDABLE: Bundle = Bundle {
+    name: "embeddable",
+    features: "",
+    subdir: "",
+};
+
+pub fn dist_dir() -> PathBuf {
+    root().join("dist")
+}
+
+pub fn dist() -> Result<(), String> {
+    crate::setup::setup_build_tools()?;
+    let files = build(&EMBEDDABLE)?;
+    print_table(&EMBEDDABLE, &files);
+    Ok(())
+}
+
+/// A built file with its sizes and integrity value.
+pub struct BuiltFile {
+    pub path: PathBuf,
+    pub raw: usize,
+    pub gzip: usize,
+    pub brotli: usize,
+    pub integrity: String,
+}
+
+impl BuiltFile {
+    pub fn read(path: PathBuf) -> Result<Self, String> {
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        Ok(Self {
+            raw: bytes.len(),
+            gzip: gzip_len(&bytes),
+            brotli: brotli_len(&bytes),
+            integrity: integrity(&bytes),
+            path,
+        })
+    }
+
+    pub fn name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// Builds `bundle` into its `dist/` folder and returns its files, entry first.
+pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
+    let out = dist_dir().join(bundle.subdir);
+    let work = root().join("target/bundle-work").join(bundle.name);
+    step(&format!(
+        "building the {} bundle into {}",
+        bundle.name,
+        out.display()
+    ));
+    let mut args = vec![
+        "build",
+        "--quiet",
+        "-p",
+        "lab-login",
+        "--bin",
+        "lab-login",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ];
+    if !bundle.features.is_empty() {
+        args.extend(["--features", bundle.features]);
+    }
+    status(cmd("cargo", &args))?;
+    let _ = std::fs::remove_dir_all(&work);
+    let built = root().join("target/wasm32-unknown-unknown/wasm-release/lab-login.wasm");
+    status(cmd(
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "lab-login",
+            "--out-dir",
+            &work.to_string_lossy(),
+            &built.to_string_lossy(),
+        ],
+    ))?;
+    if work.join("snippets").exists() {
+        return Err("the glue imports snippets; fold them into the entry before shipping".into());
+    }
+    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    for stale in [ENTRY, WASM, CSS] {
+        let _ = std::fs::remove_file(out.join(stale));
+    }
+    status(cmd(
+        "wasm-opt",
+        &[
+            "-Oz",
+            &work.join("lab-login_bg.wasm").to_string_lossy(),
+            "-o",
+            &out.join(WASM).to_string_lossy(),
+        ],
+    ))?;
+    std::fs::copy(root().join("style/lab-login.css"), out.join(CSS))
+        .map_err(|e| format!("cannot copy the stylesheet: {e}"))?;
+    let wasm = BuiltFile::read(out.join(WASM))?;
+    let css = BuiltFile::read(out.join(CSS))?;
+    let glue = std::fs::read_to_string(work.join("lab-login.js"))
+        .map_err(|e| format!("cannot read the wasm-bindgen glue: {e}"))?;
+    let entry = entry_module(&glue, &wasm.integrity, &css.integrity)?;
+    std::fs::write(out.join(ENTRY), entry).map_err(|e| format!("cannot write the entry: {e}"))?;
+    Ok(vec![BuiltFile::read(out.join(ENTRY))?, wasm, css])
+}
+
+/// The glue without its exports, then the start-up code with the pinned values.
+pub fn entry_module(
+    glue: &str,
+    wasm_integrity: &str,
+    css_integrity: &str,
+) -> Result<String, String> {
+    let mut kept = String::with_capacity(glue.len() + ENTRY_TEMPLATE.len());
+    let mut saw_init = false;
+    for line in glue.lines() {
+        let trimmed = line.trim();
+        // The glue's own exports: the entry starts itself and exports nothing of them.
+        if trimmed.starts_with("export {") || trimmed.starts_with("export default") {
+            saw_init |= trimmed.contains("__wbg_init");
+            continue;
+        }
+        if trimmed.starts_with("import ") {
+            return Err(format!(
+                "the glue imports another module ({trimmed}); it cannot be pinned"
+            ));
+        }
+        kept.push_str(line.strip_prefix("export ").unwrap_or(line));
+        kept.push('\n');
+    }
+    if !saw_init || !kept.contains("__labLoginConfigFile()") {
+        return Err("the wasm-bindgen glue does not look as expected (no __wbg_init, or no call of __labLoginConfigFile)".into());
+    }
+    Ok(kept
+        + &ENTRY_TEMPLATE
+            .replace("__WASM_INTEGRITY__", wasm_integrity)
+            .replace("__CSS_INTEGRITY__", css_integrity))
+}
+
+/// The Subresource Integrity value of `bytes`.
+pub fn integrity(bytes: &[u8]) -> String {
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes))
+    )
+}
+
+pub fn gzip_len(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(bytes)
+        .and_then(|_| e.finish())
+        .map(|v| v.len())
+        .unwrap_or(0)
+}
+
+pub fn brotli_len(bytes: &[u8]) -> usize {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)
+        .map(|_| out.len())
+        .unwrap_or(0)
+}
+
+/// The integrity values the entry file carries, by file name.
+pub fn pinned_in_entry(entry: &str) -> Vec<(String, String)> {
+    let mut pinned = Vec::new();
+    for line in entry.lines() {
+        let line = line.trim();
+        let Some(rest) = line.split("name: '").nth(1) else {
+            continue;
+        };
+        let name = rest.split('\'').next().unwrap_or("");
+        if let Some(value) = line.split("integrity: '").nth(1) {
+            pinned.push((
+                name.to_string(),
+                value.split('\'').next().unwrap_or("").to_string(),
+            ));
+        }
+    }
+    pinned
+}
+
+/// Checks a built bundle: every value pinned in the entry matches its file.
+pub fn verify(dir: &Path) -> Result<usize, String> {
+    let entry = std::fs::read_to_string(dir.join(ENTRY))
+        .map_err(|e| format!("cannot read {}: {e}", dir.join(ENTRY).display()))?;
+    let pinned = pinned_in_entry(&entry);
+    if pinned.len() != 2 {
+        return Err(format!("the entry pins {} files, not 2", pinned.len()));
+    }
+    for (name, value) in &pinned {
+        let actual = BuiltFile::read(dir.join(name))?.integrity;
+        if &actual != value {
+            return Err(format!(
+                "{name}: the entry pins {value}, the file is {actual}"
+            ));
+        }
+    }
+    Ok(pinned.len())
+}
+
+pub fn print_table(bundle: &Bundle, files: &[BuiltFile]) {
+    let out = dist_dir().join(bundle.subdir);
+    println!("\n  the {} bundle, in {}:", bundle.name, out.display());
+    println!(
+        "  {:<16} {:>9} {:>9} {:>9}  integrity",
+        "file", "raw", "gzip -9", "brotli"
+    );
+    let mut total = (0, 0, 0);
+    for f in files {
+        println!(
+            "  {:<16} {:>9} {:>9} {:>9}  {}",
+            f.name(),
+            f.raw,
+            f.gzip,
+            f.brotli,
+            f.integrity
+        );
+        total = (total.0 + f.raw, total.1 + f.gzip, total.2 + f.brotli);
+    }
+    println!(
+        "  {:<16} {:>9} {:>9} {:>9}",
+        "total", total.0, total.1, total.2
+    );
+    if let Some(entry) = files.first() {
+        println!(
+            "\n  <script type=\"module\" src=\".../{}\" integrity=\"{}\" crossorigin=\"anonymous\"></script>",
+            entry.name(),
+            entry.integrity
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GLUE: &str = "let wasm;\nexport function x() { const ret = __labLoginConfigFile(); }\nasync function __wbg_init(m) {}\nexport { initSync };\nexport default __wbg_init;\n";
+
+    #[test]
+    fn the_entry_folds_the_glue_and_pins_both_files() {
+        let entry = entry_module(GLUE, "sha384-W", "sha384-C").unwrap();
+        assert!(!entry.contains("export "), "the glue's exports are gone");
+        assert!(entry.contains("function __labLoginConfigFile"));
+        assert_eq!(
+            pinned_in_entry(&entry),
+            vec![
+                (WASM.to_string(), "sha384-W".to_string()),
+                (CSS.to_string(), "sha384-C".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_glue_that_imports_cannot_be_pinned() {
+        let glue = format!("import * as s from './snippets/x.js';\n{GLUE}");
+        assert!(entry_module(&glue, "a", "b").is_err());
+        assert!(entry_module("let wasm;", "a", "b").is_err());
+    }
+
+    #[test]
+    fn integrity_is_the_sri_sha384() {
+        // The empty input's digest, as browsers compute it.
+        assert_eq!(
+            integrity(b""),
+            "sha384-OLBgp1GsljhM2TJ+sbHjaiH9txEUvgdDTAzHv2P24donTt6/529l+9Ua0vFImLlb"
+        );
+    }
+
+    #[test]
+    fn verify_catches_a_changed_file() {
+        let dir = std::env::temp_dir().join(format!("lab-login-verify-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(WASM), b"wasm").unwrap();
+        std::fs::write(dir.join(CSS), b"css").unwrap();
+        let entry = entry_module(GLUE, &integrity(b"wasm"), &integrity(b"css")).unwrap();
+        std::fs::write(dir.join(ENTRY), entry).unwrap();
+        assert_eq!(verify(&dir), Ok(2));
+        std::fs::write(dir.join(CSS), b"css changed").unwrap();
+        assert!(verify(&dir).unwrap_err().contains(CSS));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,192 @@
+//! The largest functions and crates of a `.wasm`, read from its code and name
+//! sections (the build before wasm-opt, which still has names). A few dozen
+//! lines instead of installing twiggy: bench only needs sizes by name.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+pub struct Largest {
+    pub crates: Vec<(String, usize)>,
+    pub functions: Vec<(String, usize)>,
+    pub code_bytes: usize,
+    pub data_bytes: usize,
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let b = *self.bytes.get(self.at)?;
+        self.at += 1;
+        Some(b)
+    }
+
+    fn leb(&mut self) -> Option<usize> {
+        let (mut value, mut shift) = (0usize, 0);
+        loop {
+            let b = self.byte()?;
+            value |= ((b & 0x7f) as usize) << shift;
+            if b < 0x80 {
+                return Some(value);
+            }
+            shift += 7;
+        }
+    }
+
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        let s = self.bytes.get(self.at..self.at + n)?;
+        self.at += n;
+        Some(s)
+    }
+}
+
+/// The crate a demangled Rust name belongs to: its first path segment.
+pub fn crate_of(name: &str) -> String {
+    let name = name.trim_start_matches('<');
+    let end = name.find(['<', ' ', ':', '(']).unwrap_or(name.len());
+    match &name[..end] {
+        "" => "(other)".into(),
+        first if name[end..].starts_with("::") => first.to_string(),
+        _ => "(runtime and C symbols)".into(),
+    }
+}
+
+pub fn largest(path: &Path, n: usize) -> Result<Largest, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let parse = || -> Option<Largest> {
+        let mut r = Reader {
+            bytes: &bytes,
+            at: 8,
+        };
+        let (mut imported, mut bodies, mut names, mut data_bytes) =
+            (0, Vec::new(), HashMap::new(), 0);
+        while r.at < bytes.len() {
+            let id = r.byte()?;
+            let size = r.leb()?;
+            let mut s = Reader {
+                bytes: r.take(size)?,
+                at: 0,
+            };
+            match id {
+                2 => {
+                    for _ in 0..s.leb()? {
+                        for _ in 0..2 {
+                            let len = s.leb()?;
+                            s.take(len)?;
+                        }
+                        match s.byte()? {
+                            0 => {
+                                s.leb()?;
+                                imported += 1;
+                            }
+                            1 => {
+                                s.byte()?;
+                                let flags = s.leb()?;
+                                s.leb()?;
+                                if flags & 1 == 1 {
+                                    s.leb()?;
+                                }
+                            }
+                            2 => {
+                                let flags = s.leb()?;
+                                s.leb()?;
+                                if flags & 1 == 1 {
+                                    s.leb()?;
+                                }
+                            }
+                            _ => {
+                                s.byte()?;
+                                s.byte()?;
+                            }
+                        }
+                    }
+                }
+                10 => {
+                    for _ in 0..s.leb()? {
+                        let len = s.leb()?;
+                        s.take(len)?;
+                        bodies.push(len);
+                    }
+                }
+                11 => data_bytes = size,
+                0 => {
+                    let len = s.leb()?;
+                    if s.take(len)? == b"name" {
+                        while s.at < s.bytes.len() {
+                            let kind = s.byte()?;
+                            let len = s.leb()?;
+                            let mut sub = Reader {
+                                bytes: s.take(len)?,
+                                at: 0,
+                            };
+                            if kind == 1 {
+                                for _ in 0..sub.leb()? {
+                                    let index = sub.leb()?;
+                                    let len = sub.leb()?;
+                                    let name = String::from_utf8_lossy(sub.take(len)?).into_owned();
+                                    names.insert(index, name);
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut functions: Vec<(String, usize)> = bodies
+            .iter()
+            .enumerate()
+            .map(|(i, &size)| {
+                let name = names
+                    .get(&(imported + i))
+                    .cloned()
+                    .unwrap_or_else(|| format!("func[{}]", imported + i));
+                (name, size)
+            })
+            .collect();
+        let mut by_crate: HashMap<String, usize> = HashMap::new();
+        for (name, size) in &functions {
+            *by_crate.entry(crate_of(name)).or_default() += size;
+        }
+        let mut crates: Vec<(String, usize)> = by_crate.into_iter().collect();
+        crates.sort_by(|a, b| b.1.cmp(&a.1));
+        crates.truncate(n);
+        functions.sort_by(|a, b| b.1.cmp(&a.1));
+        let code_bytes = bodies.iter().sum();
+        functions.truncate(n);
+        Some(Largest {
+            crates,
+            functions,
+            code_bytes,
+            data_bytes,
+        })
+    };
+    parse().ok_or_else(|| {
+        format!(
+            "{} is not a wasm file this reader understands",
+            path.display()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crates_from_demangled_names() {
+        assert_eq!(crate_of("core::fmt::write::h1"), "core");
+        assert_eq!(
+            crate_of("<alloc::vec::Vec<T> as core::fmt::Debug>::fmt::h2"),
+            "alloc"
+        );
+        assert_eq!(
+            crate_of("js_sys::_::<impl wasm_bindgen::cast::JsCast for js_sys::Error>::instanceof"),
+            "js_sys"
+        );
+        assert_eq!(crate_of("memcpy"), "(runtime and C symbols)");
+    }
+}
