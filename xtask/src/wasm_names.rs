@@ -47,9 +47,17 @@ impl Reader<'_> {
 pub fn crate_of(name: &str) -> String {
     let name = name.trim_start_matches('<');
     let end = name.find(['<', ' ', ':', '(']).unwrap_or(name.len());
-    match &name[..end] {
+    // std's own crates carry a disambiguator: `core[c5930c85a12de822]::fmt`.
+    let first = name[..end].split('[').next().unwrap_or("");
+    let rest = &name[end..];
+    let rest = if name[..end].contains('[') {
+        &name[name.find("]").map_or(end, |i| i + 1)..]
+    } else {
+        rest
+    };
+    match first {
         "" => "(other)".into(),
-        first if name[end..].starts_with("::") => first.to_string(),
+        first if rest.starts_with("::") => first.to_string(),
         _ => "(runtime and C symbols)".into(),
     }
 }
@@ -188,5 +196,6 @@ mod tests {
             "js_sys"
         );
         assert_eq!(crate_of("memcpy"), "(runtime and C symbols)");
+        assert_eq!(crate_of("core[c5930c85a12de822]::fmt::float::x"), "core");
     }
 }
