@@ -1,7 +1,8 @@
 //! The widget's configuration: which providers, where they are, and options.
 //!
 //! Endpoints come only from the page owner: the built-in defaults (the real
-//! services), then a same-origin `lab-login.json`, then host script. Element
+//! services), then `lab-login.json` beside the bundle, or host script through
+//! `mount()`. Element
 //! attributes may only choose among the configured providers
 //! ([`Config::select`]). The parser is pure; a bad file is an error the widget
 //! shows in its place.
@@ -304,12 +305,13 @@ fn check_url(
     urls: &dyn UrlParser,
 ) -> Result<String, ConfigError> {
     let bad = |why: &str| Err(ConfigError(format!("{key}.url \"{url}\" {why}")));
-    // The parser would strip or fold these; a page owner never means them.
+    // The parser would strip or fold these; a page owner never means them. An empty
+    // `?` or `#` would leave `search` and `hash` empty but cut every API path off.
     if url
         .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '\\' | '?' | '#' | '@'))
     {
-        return bad("must be a plain base URL (no spaces, control characters or backslashes)");
+        return bad("must be a plain base URL (no spaces, control characters, backslashes, credentials, query or fragment)");
     }
     if url.starts_with("//") {
         return bad("is a protocol-relative URL; write https://");
@@ -363,7 +365,8 @@ pub(crate) mod tests {
 
     /// A stand-in for the browser's `URL` in native tests: just enough to resolve
     /// the test inputs against a config file at `https://portal.example/static/`.
-    /// The tricky inputs run in the browser tests, against the real parser.
+    /// The tricky inputs run in the browser tests (`tests/browser/urls.rs`),
+    /// against the real parser.
     pub(crate) struct TestUrls;
 
     impl UrlParser for TestUrls {
@@ -558,18 +561,38 @@ pub(crate) mod tests {
 
     #[test]
     fn backslashes_and_schemeless_hosts_are_refused_before_parsing() {
+        // A parser that accepts anything: only the checks before parsing can refuse.
+        struct AcceptsAnything;
+        impl UrlParser for AcceptsAnything {
+            fn parse(&self, _: &str) -> Option<ParsedUrl> {
+                Some(ParsedUrl {
+                    href: "https://portal.example/api".into(),
+                    scheme: "https".into(),
+                    host: "portal.example".into(),
+                    has_credentials: false,
+                    has_query_or_fragment: false,
+                })
+            }
+        }
         for url in [
             "/\\evil.example/x",
             "https:evil.example/x",
             "evil.example/x",
             "https://x\\y",
+            "https://x/api?",
+            "https://x/api#",
+            "https://u@x/api",
+            "https://x/a pi",
+            "//evil.example/x",
         ] {
             let text = format!(
                 r#"{{"nomad": {{"url": {}}}}}"#,
                 serde_json::to_string(url).unwrap()
             );
             assert!(
-                Config::default().merge_json(&text, &TestUrls).is_err(),
+                Config::default()
+                    .merge_json(&text, &AcceptsAnything)
+                    .is_err(),
                 "{url}"
             );
         }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod display;
 pub mod providers;
 pub mod session;
+pub mod widget_options;
 
 #[cfg(target_arch = "wasm32")]
 pub mod client;

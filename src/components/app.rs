@@ -1,143 +1,17 @@
 //! The widget: a tab per configured provider with its sign-in form, and a card
 //! per signed-in session. Owns the shared state and the one-second clock.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::login_form::LoginForm;
 use super::session_card::SessionCard;
+use super::state::{next_instance, ConfigCtx, Host, HostHooks, Sessions, WidgetId};
 use super::uploads::NomadUploads;
 use crate::config::Config;
-use crate::http::now_ms;
-use crate::providers::{ProviderId, Session, TokenKind};
-use crate::session::{SessionStore, StorageError};
-
-/// The configuration, shared with every view.
-#[derive(Clone)]
-pub struct ConfigCtx(pub StoredValue<Config>);
-
-/// A prefix that keeps element ids unique when a page holds several widgets.
-#[derive(Clone)]
-pub struct WidgetId(pub String);
-
-impl WidgetId {
-    pub fn id(&self, part: &str) -> String {
-        format!("{}-{part}", self.0)
-    }
-}
-
-static INSTANCES: AtomicUsize = AtomicUsize::new(0);
-
-/// The signed-in sessions (several providers at once) and where they are kept.
-#[derive(Clone, Copy)]
-pub struct Sessions {
-    pub list: RwSignal<Vec<Session>>,
-    /// Why a session just ended (or why a new one will not survive a reload),
-    /// shown until the next sign-in.
-    pub ended: RwSignal<Option<String>>,
-    /// `None` when the browser offers no sessionStorage: sessions then live in memory.
-    store: StoredValue<Option<SessionStore>, LocalStorage>,
-    /// Client time in ms, ticking every second; views derive countdowns from it.
-    pub now: RwSignal<u64>,
-}
-
-impl Sessions {
-    fn new() -> Self {
-        let store = SessionStore::open().ok();
-        let now = now_ms();
-        let restored = store.as_ref().map(|s| s.load_all(now)).unwrap_or_default();
-        Self {
-            list: RwSignal::new(restored),
-            ended: RwSignal::new(None),
-            store: StoredValue::new_local(store),
-            now: RwSignal::new(now),
-        }
-    }
-
-    /// Adds or replaces the session for its provider and keeps it in sessionStorage.
-    pub fn add(&self, session: Session) {
-        // API keys are refused by the store on purpose (memory only, and their card
-        // says so); any other refusal means the session will not survive a reload.
-        let not_kept = self.store.with_value(|store| match store {
-            Some(store) => match store.save(&session) {
-                Ok(()) | Err(StorageError::NotStored(_)) => None,
-                Err(err) => Some(err),
-            },
-            None if session.kind != TokenKind::ApiKey => Some(StorageError::Unavailable),
-            None => None,
-        });
-        self.ended.set(not_kept.map(|err| format!("Note: {err}.")));
-        self.list.update(|list| {
-            list.retain(|s| s.provider != session.provider);
-            list.push(session);
-            list.sort_by_key(|s| s.provider);
-        });
-    }
-
-    /// Forgets the session for `provider`, with the reason to show.
-    pub fn remove(&self, provider: ProviderId, reason: Option<String>) {
-        let mut removed = None;
-        self.list.update(|list| {
-            if let Some(i) = list.iter().position(|s| s.provider == provider) {
-                removed = Some(list.remove(i));
-            }
-        });
-        if let Some(session) = removed {
-            self.store.with_value(|store| {
-                if let Some(store) = store {
-                    store.remove(session.provider, &session.base_url);
-                }
-            });
-        }
-        if reason.is_some() {
-            self.ended.set(reason);
-        }
-    }
-
-    /// The live session for `provider`. Expiry is checked here, on every read,
-    /// because timers are throttled in background tabs.
-    pub fn get(&self, provider: ProviderId) -> Option<Session> {
-        let session = self
-            .list
-            .with_untracked(|list| list.iter().find(|s| s.provider == provider).cloned())?;
-        if session.is_expired(now_ms()) {
-            self.remove(provider, Some(expired_reason(provider)));
-            return None;
-        }
-        Some(session)
-    }
-
-    /// Whether `provider` has a session (tracked, for views that appear with it).
-    pub fn has(&self, provider: ProviderId) -> bool {
-        self.list
-            .with(|list| list.iter().any(|s| s.provider == provider))
-    }
-
-    /// Advances the clock and signs out every session that has expired.
-    fn tick(&self) {
-        let now = now_ms();
-        self.now.set(now);
-        let expired: Vec<ProviderId> = self.list.with_untracked(|l| {
-            l.iter()
-                .filter(|s| s.is_expired(now))
-                .map(|s| s.provider)
-                .collect()
-        });
-        for provider in expired {
-            self.remove(provider, Some(expired_reason(provider)));
-        }
-    }
-}
-
-fn expired_reason(provider: ProviderId) -> String {
-    format!(
-        "Your {} session expired. Please sign in again.",
-        provider.display_name()
-    )
-}
+use crate::providers::ProviderId;
+use crate::widget_options::Theme;
 
 /// The whole widget for the given (already validated) configuration and providers.
 #[component]
@@ -147,19 +21,31 @@ pub fn App(
     /// The providers to offer, in tab order; all configured ones if empty.
     #[prop(optional)]
     providers: Vec<ProviderId>,
+    /// The colour scheme. Defaults to following the OS.
+    #[prop(optional)]
+    theme: Theme,
+    /// The language of the widget's text, set on its root. Defaults to the page's.
+    #[prop(default = None)]
+    lang: Option<String>,
+    /// Where DOM events and `onSignedIn` go. Defaults to nowhere (a widget in a test).
+    #[prop(optional)]
+    host: HostHooks,
 ) -> impl IntoView {
     let providers = if providers.is_empty() {
         config.endpoints().into_iter().map(|(p, _)| p).collect()
     } else {
         providers
     };
+    let offers = providers
+        .iter()
+        .filter_map(|&p| config.base_url(p).map(|b| (p, b.to_string())))
+        .collect();
     provide_context(ConfigCtx(StoredValue::new(config)));
-    let widget = WidgetId(format!(
-        "lab-login-{}",
-        INSTANCES.fetch_add(1, Ordering::Relaxed)
-    ));
+    let widget = WidgetId(format!("lab-login-{}", next_instance()));
     provide_context(widget.clone());
-    let sessions = Sessions::new();
+    let host = Host::new(host);
+    provide_context(host);
+    let sessions = Sessions::join(offers, host);
     provide_context(sessions);
     // Timers are throttled in background tabs, so expiry is also checked on every
     // read (`Sessions::get`, the store) and before every request (`client`); this
@@ -204,7 +90,7 @@ pub fn App(
     };
 
     view! {
-        <div class="lab-login" data-testid="lab-login">
+        <div class="lab-login" data-testid="lab-login" data-theme=theme.key() lang=lang>
             <div class="lab-login__sessions" data-testid="sessions" aria-live="polite">
                 <For each=move || sessions.list.get() key=|s| (s.provider, s.received_at_ms) let:session>
                     <SessionCard session=session />
@@ -221,6 +107,7 @@ pub fn App(
                     <button
                         type="button"
                         role="tab"
+                        part="tab"
                         id=tab_id(p)
                         aria-controls=panel_id(p)
                         aria-selected=move || (selected.get() == Some(p)).to_string()

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::app::{ConfigCtx, Sessions, WidgetId};
+use super::state::{ConfigCtx, Sessions, WidgetId};
 use crate::client;
 use crate::display::{error_message, format_duration_words};
 use crate::providers::nomad::AppTokenLifetime;

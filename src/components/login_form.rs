@@ -7,7 +7,7 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 
-use super::app::{ConfigCtx, Sessions, WidgetId};
+use super::state::{ConfigCtx, Host, Sessions, WidgetId};
 use crate::client;
 use crate::config::Config;
 use crate::display::{
@@ -42,6 +42,7 @@ pub fn LoginForm(
     let ConfigCtx(config) = expect_context::<ConfigCtx>();
     let sessions = expect_context::<Sessions>();
     let widget = expect_context::<WidgetId>();
+    let host_hooks = expect_context::<Host>();
     let key = provider.key();
     let field_id = move |field: &str| widget.id(&format!("{key}-{field}"));
     let page_host = window().location().host().unwrap_or_default();
@@ -120,6 +121,7 @@ pub fn LoginForm(
                     }
                     _ => {}
                 }
+                host_hooks.error(provider, &err, &shown.message);
                 error.set(Some(shown));
                 // After the message has rendered: an empty region is not displayed and cannot take focus.
                 request_animation_frame(move || {
@@ -185,7 +187,7 @@ pub fn LoginForm(
     let name = provider.display_name();
 
     view! {
-        <form class="lab-login__form" data-testid=format!("form-{key}") on:submit=on_submit novalidate=true
+        <form part="form" class="lab-login__form" data-testid=format!("form-{key}") on:submit=on_submit novalidate=true
             aria-busy=move || busy.get().to_string()>
             <p class="lab-login__host" data-testid="form-host">
                 {move || if use_key.get() { "Sends your key to " } else { "Sends your password to " }}
@@ -194,12 +196,12 @@ pub fn LoginForm(
             </p>
             <div class="lab-login__fields" hidden=move || use_key.get()>
                 <label for=field_id("user")>{user_label(provider)}</label>
-                <input id=field_id("user") name="username" node_ref=username_ref
+                <input part="input" id=field_id("user") name="username" node_ref=username_ref
                     type=if matches!(provider, ProviderId::Siminars | ProviderId::Nebula) { "email" } else { "text" }
                     autocomplete="username" autocapitalize="none" spellcheck="false" data-testid="username" />
                 <label for=field_id("password")>"Password"</label>
                 <div class="lab-login__password">
-                    <input id=field_id("password") name="password" node_ref=password_ref
+                    <input part="input" id=field_id("password") name="password" node_ref=password_ref
                         type=move || if show_password.get() { "text" } else { "password" }
                         autocomplete="current-password" data-testid="password" on:keyup=on_key on:keydown=on_key />
                     <button type="button" class="lab-login__reveal" aria-pressed=move || show_password.get().to_string()
@@ -220,15 +222,15 @@ pub fn LoginForm(
                 </label>
                 <div class="lab-login__fields" hidden=move || !use_key.get()>
                     <label for=field_id("key")>"API key"</label>
-                    <input id=field_id("key") name="api-key" node_ref=key_ref type="password" placeholder="ak_…"
+                    <input part="input" id=field_id("key") name="api-key" node_ref=key_ref type="password" placeholder="ak_…"
                         spellcheck="false" data-testid="api-key" />
                     <p class="lab-login__hint">"Keys never expire, so this one is kept in memory only: reloading the page forgets it."</p>
                 </div>
             })}
-            <button type="submit" class="lab-login__submit" disabled=blocked aria-disabled=move || blocked().to_string() data-testid="submit">
+            <button type="submit" part="button submit" class="lab-login__submit" disabled=blocked aria-disabled=move || blocked().to_string() data-testid="submit">
                 {move || if busy.get() { format!("Signing in to {name}…") } else { format!("Sign in to {name}") }}
             </button>
-            <div class="lab-login__error" role="alert" aria-live="assertive" tabindex="-1" node_ref=error_ref data-testid="error">
+            <div part="error" class="lab-login__error" role="alert" aria-live="assertive" tabindex="-1" node_ref=error_ref data-testid="error">
                 {move || error.get().map(|shown| view! {
                     <p>{shown.message}</p>
                     {shown.detail.map(|d| view! {

@@ -5,11 +5,12 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::app::{ConfigCtx, Sessions};
 use super::app_token::NomadAppToken;
+use super::state::{ConfigCtx, Sessions};
 use crate::client;
 use crate::display::{error_message, format_countdown};
 use crate::providers::{ApiError, ProviderId, Session, TokenKind};
+use crate::widget_options::SignOutReason;
 
 #[component]
 pub fn SessionCard(
@@ -30,7 +31,7 @@ pub fn SessionCard(
         let Some(session) = sessions.get(provider) else {
             return;
         };
-        sessions.remove(provider, None);
+        sessions.remove(provider, SignOutReason::User, None);
         // Forget locally first, so a slow server cannot keep the token alive here.
         spawn_local(async move {
             if let Err(err) = client::sign_out(&config.get_value(), &session).await {
@@ -45,11 +46,11 @@ pub fn SessionCard(
     };
 
     view! {
-        <section class="lab-login__card" class:lab-login__card--expiring=expiring
+        <section part="session" class="lab-login__card" class:lab-login__card--expiring=expiring
             data-testid=format!("session-{}", provider.key()) aria-label=format!("{} session", provider.display_name())>
             <div class="lab-login__card-head">
                 <h3>{provider.display_name()}</h3>
-                <button type="button" class="lab-login__secondary" data-testid=format!("sign-out-{}", provider.key()) on:click=sign_out>
+                <button type="button" part="button" class="lab-login__secondary" data-testid=format!("sign-out-{}", provider.key()) on:click=sign_out>
                     "Sign out"
                 </button>
             </div>
@@ -96,6 +97,7 @@ fn NebulaBalance(
         if let Some(Err(err @ ApiError::SessionRejected { .. })) = balance.get() {
             sessions.remove(
                 ProviderId::Nebula,
+                SignOutReason::Rejected,
                 Some(error_message(ProviderId::Nebula, &reject_host, &err)),
             );
         }

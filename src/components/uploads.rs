@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::app::{ConfigCtx, Sessions, WidgetId};
+use super::state::{ConfigCtx, Host, Sessions, WidgetId};
 use crate::client;
 use crate::display::{error_message, group_digits, parse_utc_timestamp, relative_time, PageSpan};
 use crate::http::Cancel;
@@ -14,6 +14,7 @@ use crate::providers::nomad::{
     ProcessState, SortOrder, Upload, UploadOrderBy, UploadsPage, UploadsQuery,
 };
 use crate::providers::{ApiError, ProviderId};
+use crate::widget_options::SignOutReason;
 
 const PAGE_SIZES: [u64; 4] = [10, 25, 50, 100];
 
@@ -29,6 +30,7 @@ pub fn NomadUploads() -> impl IntoView {
     let sessions = expect_context::<Sessions>();
     let ConfigCtx(config) = expect_context::<ConfigCtx>();
     let widget = expect_context::<WidgetId>();
+    let host = expect_context::<Host>();
     let query = RwSignal::new(UploadsQuery::default());
     let refresh = RwSignal::new(0u32);
     let loaded = RwSignal::new(Loaded::Nothing);
@@ -65,12 +67,16 @@ pub fn NomadUploads() -> impl IntoView {
                         "{} Your uploads need a new sign-in.",
                         error_message(ProviderId::Nomad, &session.base_url, &err)
                     );
-                    sessions.remove(ProviderId::Nomad, Some(reason));
+                    sessions.remove(ProviderId::Nomad, SignOutReason::Rejected, Some(reason));
                 }
-                Err(err) => loaded.set(Loaded::Failed {
-                    out_of_range: matches!(err, ApiError::Refused { status: 400, .. }),
-                    message: error_message(ProviderId::Nomad, &session.base_url, &err),
-                }),
+                Err(err) => {
+                    let message = error_message(ProviderId::Nomad, &session.base_url, &err);
+                    host.error(ProviderId::Nomad, &err, &message);
+                    loaded.set(Loaded::Failed {
+                        out_of_range: matches!(err, ApiError::Refused { status: 400, .. }),
+                        message,
+                    });
+                }
             }
         });
     };
@@ -129,7 +135,7 @@ pub fn NomadUploads() -> impl IntoView {
     let size_id = widget.id("uploads-size");
 
     view! {
-        <section class="lab-login__uploads" data-testid="uploads" aria-label="Your NOMAD uploads" aria-busy=move || loading.get().to_string()>
+        <section part="uploads" class="lab-login__uploads" data-testid="uploads" aria-label="Your NOMAD uploads" aria-busy=move || loading.get().to_string()>
             <div class="lab-login__uploads-head">
                 <h3>"Your NOMAD uploads"</h3>
                 <button type="button" class="lab-login__secondary" data-testid="uploads-refresh" on:click=move |_| refresh.update(|n| *n += 1)>

@@ -1,23 +1,31 @@
-//! The embedding surface: the entry module (`lab-login.js`, written by
+//! The embedding surface. The entry module (`lab-login.js`, written by
 //! `cargo xtask dist`) fetches `lab-login.json` beside itself while the wasm
-//! loads; then `main` calls [`boot`], which mounts a widget into every element
-//! marked `data-lab-login`. Attributes only choose providers; endpoints come
-//! from the file.
+//! loads; then `main` calls [`boot`], which hands the entry the functions behind
+//! the `<lab-login>` element, the `[data-lab-login]` divs and `mount()`.
+//!
+//! Endpoints come only from the file or from host script (`mount`'s `config`);
+//! attributes choose among configured providers and set harmless options.
 
 mod urls;
 
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
+use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
+use crate::components::state::HostHooks;
 use crate::components::App;
 use crate::config::{Config, ConfigError};
 use crate::providers::ProviderId;
+use crate::widget_options::{endpoint_like, WidgetOptions, ATTRIBUTES};
 
 pub use urls::BrowserUrls;
 
 #[wasm_bindgen]
 extern "C" {
-    /// What the entry module fetched for `lab-login.json`. It is declared in the
+    /// What the entry module fetched for `lab-login.json`. Declared in the
     /// entry's own module scope (the glue is folded into it), so it is no global
     /// that another script could replace.
     type ConfigFile;
@@ -31,14 +39,60 @@ extern "C" {
     fn status(this: &ConfigFile) -> u16;
     #[wasm_bindgen(method, getter)]
     fn text(this: &ConfigFile) -> String;
+
+    /// The pinned stylesheet's URL and integrity value, for shadow roots.
+    type Stylesheet;
+    #[wasm_bindgen(js_name = __labLoginStylesheet)]
+    fn stylesheet() -> Stylesheet;
+    #[wasm_bindgen(method, getter)]
+    fn href(this: &Stylesheet) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn integrity(this: &Stylesheet) -> String;
+
+    /// Gives the entry the functions behind the element, the divs and `mount()`.
+    #[wasm_bindgen(js_name = __labLoginReady)]
+    fn ready(api: &js_sys::Object);
 }
 
-/// Starts every widget on the page with the configuration the entry fetched.
-/// (An import rather than an export: the bundle is a bin, whose wasm exports
-/// nothing but its start, so no dependency's exported classes are kept.)
+/// One widget on the page.
+struct Mounted {
+    element: HtmlElement,
+    /// Read from the element's attributes (and re-read when they change), or from `mount()`.
+    source: Source,
+    shadow: Option<web_sys::ShadowRoot>,
+    /// Dropping it unmounts the widget, which stops its timers and requests.
+    _view: Box<dyn Any>,
+}
+
+#[derive(Clone)]
+enum Source {
+    /// `<lab-login>`: plain attribute names.
+    Element,
+    /// `<div data-lab-login>`: the same names with `data-`.
+    Div,
+    /// `mount(element, options)` from host script.
+    Code(CodeOptions),
+}
+
+#[derive(Clone)]
+struct CodeOptions {
+    options: WidgetOptions,
+    config: Result<Config, ConfigError>,
+    on_signed_in: Option<js_sys::Function>,
+}
+
+thread_local! {
+    static PAGE_CONFIG: RefCell<Result<Config, ConfigError>> =
+        RefCell::new(Err(ConfigError("the bundle has not started".into())));
+    static MOUNTED: RefCell<Vec<Mounted>> = const { RefCell::new(Vec::new()) };
+    static WARNED_ENDPOINT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Starts the bundle: the page's configuration, then the entry's hooks.
 pub fn boot() {
     let file = config_file();
-    mount_all(config_from_file(&file.url(), file.status(), &file.text()));
+    PAGE_CONFIG.set(config_from_file(&file.url(), file.status(), &file.text()));
+    ready(&api());
 }
 
 /// The page owner's file, applied to the built-in defaults. No file is an error,
@@ -58,41 +112,292 @@ pub fn config_from_file(config_url: &str, status: u16, text: &str) -> Result<Con
     }
 }
 
-/// Mounts a widget into `element` with `config` (host script calls this to
-/// configure endpoints in code). The widget lives as long as the page.
-pub fn mount_with(element: web_sys::HtmlElement, config: Config, providers: Vec<ProviderId>) {
-    leptos::mount::mount_to(
-        element,
-        move || view! { <App config=config providers=providers /> },
-    )
-    .forget();
+fn set(api: &js_sys::Object, name: &str, f: JsValue) {
+    let _ = js_sys::Reflect::set(api, &name.into(), &f);
 }
 
-/// Mounts into every `[data-lab-login]` element, or shows in its place why it could not.
-pub fn mount_all(config: Result<Config, ConfigError>) {
-    let Ok(nodes) = document().query_selector_all("[data-lab-login]") else {
+/// The functions the entry calls: `connect(el, isDiv)`, `disconnect(el)`,
+/// `changed(el, name)`, `mount(el, options)` (throws with the reason),
+/// `unmount(el)`, `signOut(el, provider)`.
+fn api() -> js_sys::Object {
+    let api = js_sys::Object::new();
+    let connect = Closure::<dyn Fn(HtmlElement, bool)>::new(|el: HtmlElement, is_div: bool| {
+        if !is_mounted(&el) {
+            mount(el, if is_div { Source::Div } else { Source::Element });
+        }
+    });
+    set(&api, "connect", connect.into_js_value());
+    let disconnect = Closure::<dyn Fn(HtmlElement)>::new(unmount);
+    set(&api, "disconnect", disconnect.into_js_value());
+    let changed = Closure::<dyn Fn(HtmlElement, String)>::new(attribute_changed);
+    set(&api, "changed", changed.into_js_value());
+    let mount_from_code =
+        Closure::<dyn Fn(HtmlElement, JsValue) -> Result<(), JsValue>>::new(mount_from_code);
+    set(&api, "mount", mount_from_code.into_js_value());
+    let unmount_fn = Closure::<dyn Fn(HtmlElement)>::new(unmount);
+    set(&api, "unmount", unmount_fn.into_js_value());
+    let sign_out = Closure::<dyn Fn(HtmlElement, String)>::new(sign_out);
+    set(&api, "signOut", sign_out.into_js_value());
+    api
+}
+
+fn is_mounted(el: &HtmlElement) -> bool {
+    MOUNTED.with(|m| m.borrow().iter().any(|w| &w.element == el))
+}
+
+fn attribute(el: &HtmlElement, source: &Source, name: &str) -> Option<String> {
+    match source {
+        Source::Element => el.get_attribute(name),
+        Source::Div => el.get_attribute(&format!("data-{name}")),
+        Source::Code(_) => None,
+    }
+}
+
+/// Says once per page that markup tried to name an endpoint, and ignores it.
+fn warn_about_endpoint_attributes(el: &HtmlElement, source: &Source) {
+    if WARNED_ENDPOINT.get() || matches!(source, Source::Code(_)) {
         return;
-    };
-    for i in 0..nodes.length() {
-        let Some(element) = nodes
-            .item(i)
-            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
-        else {
+    }
+    let attrs = el.attributes();
+    for i in 0..attrs.length() {
+        let Some(name) = attrs.item(i).map(|a| a.name()) else {
             continue;
         };
-        let chosen = config.clone().and_then(|c| {
-            c.select(element.get_attribute("data-providers").as_deref())
-                .map(|p| (c, p))
-        });
-        match chosen {
-            Ok((config, providers)) => mount_with(element, config, providers),
-            Err(err) => {
-                let message = format!("The login widget could not start: {err}");
-                leptos::mount::mount_to(element, move || view! {
-                    <p class="lab-login lab-login__config-error" role="alert" data-testid="config-error">{message}</p>
-                })
-                .forget();
-            }
+        let own = match source {
+            Source::Div => name.strip_prefix("data-").unwrap_or(""),
+            _ => name.as_str(),
+        };
+        if endpoint_like(own) {
+            WARNED_ENDPOINT.set(true);
+            web_sys::console::warn_1(
+                &format!(
+                    "lab-login ignores the attribute \"{name}\": endpoints come only from lab-login.json beside the bundle, or from host script through mount()."
+                )
+                .into(),
+            );
+            return;
         }
+    }
+}
+
+/// Mounts (or re-mounts, after a change) one widget; an error shows in its place.
+fn mount(element: HtmlElement, source: Source) {
+    warn_about_endpoint_attributes(&element, &source);
+    // Unmount what was there first. A shadow root, once attached, stays:
+    // `shadow` is fixed at the first mount.
+    let previous = take(&element).map(|Mounted { shadow, _view, .. }| {
+        drop(_view);
+        shadow
+    });
+    let chosen = resolve(&element, &source);
+    let shadow = match previous {
+        Some(kept) => kept,
+        None if matches!(&chosen, Ok((_, _, options, _)) if options.shadow) => element
+            .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+            .ok(),
+        None => None,
+    };
+    let container = container(&element, shadow.as_ref());
+    let view: Box<dyn Any> = match chosen {
+        Ok((config, providers, options, on_signed_in)) => {
+            let hooks = HostHooks {
+                element: Some(element.clone()),
+                on_signed_in,
+            };
+            let (theme, lang) = (options.theme, options.lang.clone());
+            Box::new(leptos::mount::mount_to(container, move || {
+                view! { <App config=config providers=providers theme=theme lang=lang host=hooks /> }
+            }))
+        }
+        Err(err) => {
+            let message = format!("The login widget could not start: {err}");
+            Box::new(leptos::mount::mount_to(container, move || {
+                view! {
+                    <p class="lab-login lab-login__config-error" role="alert" data-testid="config-error">{message}</p>
+                }
+            }))
+        }
+    };
+    MOUNTED.with(|m| {
+        m.borrow_mut().push(Mounted {
+            element,
+            source,
+            shadow,
+            _view: view,
+        })
+    });
+}
+
+type Chosen = (
+    Config,
+    Vec<ProviderId>,
+    WidgetOptions,
+    Option<js_sys::Function>,
+);
+
+/// The configuration, providers and options of one widget, or why it cannot start.
+fn resolve(element: &HtmlElement, source: &Source) -> Result<Chosen, ConfigError> {
+    let (options, config, on_signed_in) = match source {
+        Source::Code(code) => (
+            code.options.clone(),
+            code.config.clone()?,
+            code.on_signed_in.clone(),
+        ),
+        _ => (
+            WidgetOptions::from_attributes(|name| attribute(element, source, name))?,
+            PAGE_CONFIG.with(|c| c.borrow().clone())?,
+            None,
+        ),
+    };
+    let mut config = config;
+    if let Some(secs) = options.expiry_warning_secs {
+        config.expiry_warning_secs = secs;
+    }
+    let providers = config.select(options.providers.as_deref())?;
+    Ok((config, providers, options, on_signed_in))
+}
+
+/// Where the view goes: a fresh element in the shadow root (beside the pinned
+/// stylesheet), or the element itself with its fallback content removed.
+fn container(element: &HtmlElement, shadow: Option<&web_sys::ShadowRoot>) -> HtmlElement {
+    let document = document();
+    match shadow {
+        Some(root) => {
+            root.set_text_content(None);
+            let css = stylesheet();
+            if let Ok(link) = document.create_element("link") {
+                let _ = link.set_attribute("rel", "stylesheet");
+                let _ = link.set_attribute("crossorigin", "anonymous");
+                let _ = link.set_attribute("integrity", &css.integrity());
+                let _ = link.set_attribute("href", &css.href());
+                let _ = root.append_child(&link);
+            }
+            let inner: HtmlElement = document
+                .create_element("div")
+                .expect("a document can create a div")
+                .unchecked_into();
+            let _ = root.append_child(&inner);
+            inner
+        }
+        None => {
+            element.set_text_content(None);
+            element.clone()
+        }
+    }
+}
+
+/// Removes a widget from the registry; dropping what is returned unmounts it.
+fn take(element: &HtmlElement) -> Option<Mounted> {
+    MOUNTED.with(|m| {
+        let mut m = m.borrow_mut();
+        let i = m.iter().position(|w| &w.element == element)?;
+        Some(m.remove(i))
+    })
+}
+
+fn unmount(element: HtmlElement) {
+    drop(take(&element));
+}
+
+fn attribute_changed(element: HtmlElement, name: String) {
+    let Some(source) = MOUNTED.with(|m| {
+        m.borrow()
+            .iter()
+            .find(|w| w.element == element)
+            .map(|w| w.source.clone())
+    }) else {
+        return;
+    };
+    let own = match source {
+        Source::Div => name.strip_prefix("data-").unwrap_or("").to_string(),
+        Source::Element => name,
+        Source::Code(_) => return,
+    };
+    if own == "shadow" {
+        web_sys::console::warn_1(
+            &"lab-login: `shadow` cannot change after the widget has mounted; the change is ignored."
+                .into(),
+        );
+        return;
+    }
+    if ATTRIBUTES.contains(&own.as_str()) {
+        mount(element, source);
+    }
+}
+
+/// `mount(element, options)` from host script. Mounting again replaces the widget.
+fn mount_from_code(element: HtmlElement, options: JsValue) -> Result<(), JsValue> {
+    let get =
+        |name: &str| js_sys::Reflect::get(&options, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    let text = |name: &str| -> Result<Option<String>, JsValue> {
+        let v = get(name);
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        if let Some(s) = v.as_string() {
+            return Ok(Some(s));
+        }
+        if let Some(n) = v.as_f64() {
+            return Ok(Some(n.to_string()));
+        }
+        if js_sys::Array::is_array(&v) {
+            let words: Vec<String> = js_sys::Array::from(&v)
+                .iter()
+                .filter_map(|w| w.as_string())
+                .collect();
+            return Ok(Some(words.join(",")));
+        }
+        Err(js_sys::Error::new(&format!("lab-login: option `{name}` has the wrong type")).into())
+    };
+    let shadow = get("shadow").is_truthy();
+    let widget_options = WidgetOptions::from_attributes(|name| match name {
+        "providers" => text("providers").ok().flatten(),
+        "lang" => text("lang").ok().flatten(),
+        "expiry-warning" => text("expiryWarning").ok().flatten(),
+        "theme" => text("theme").ok().flatten(),
+        _ => None,
+    })
+    .map(|o| WidgetOptions { shadow, ..o })
+    .map_err(|e| JsValue::from(js_sys::Error::new(&format!("lab-login: {e}"))))?;
+    let config = match get("config") {
+        v if v.is_undefined() || v.is_null() => PAGE_CONFIG.with(|c| c.borrow().clone()),
+        v => {
+            let json = js_sys::JSON::stringify(&v)
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default();
+            let page = window().location().href().unwrap_or_default();
+            Config::default().merge_json(&json, &BrowserUrls::against(&page))
+        }
+    };
+    let on_signed_in = get("onSignedIn").dyn_into::<js_sys::Function>().ok();
+    mount(
+        element,
+        Source::Code(CodeOptions {
+            options: widget_options,
+            config,
+            on_signed_in,
+        }),
+    );
+    Ok(())
+}
+
+/// `handle.signOut(provider)`: as if the user pressed "Sign out" in that widget
+/// (the same path, so Siminars is told too).
+fn sign_out(element: HtmlElement, provider: String) {
+    let selector = format!(
+        "[data-testid=\"sign-out-{}\"]",
+        provider.to_ascii_lowercase().replace(['"', '\\'], "")
+    );
+    let button = MOUNTED.with(|m| {
+        let m = m.borrow();
+        let widget = m.iter().find(|w| w.element == element)?;
+        match &widget.shadow {
+            Some(root) => root.query_selector(&selector).ok().flatten(),
+            None => element.query_selector(&selector).ok().flatten(),
+        }
+    });
+    if let Some(button) = button {
+        button.unchecked_into::<HtmlElement>().click();
     }
 }

@@ -5,6 +5,7 @@
 
 mod store;
 mod support;
+mod urls;
 mod widget;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

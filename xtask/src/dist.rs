@@ -18,6 +18,8 @@ use crate::run::{cmd, root, status, step};
 pub const ENTRY: &str = "lab-login.js";
 pub const WASM: &str = "lab-login.wasm";
 pub const CSS: &str = "lab-login.css";
+/// The hand-checked TypeScript declarations of the entry, shipped beside it.
+pub const TYPES: &str = "lab-login.d.ts";
 const ENTRY_TEMPLATE: &str = include_str!("entry.js");
 
 /// One bundle flavour.
@@ -121,7 +123,7 @@ pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
         return Err("the glue imports snippets; fold them into the entry before shipping".into());
     }
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    for stale in [ENTRY, WASM, CSS] {
+    for stale in [ENTRY, WASM, CSS, TYPES] {
         let _ = std::fs::remove_file(out.join(stale));
     }
     status(cmd(
@@ -135,6 +137,8 @@ pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
     ))?;
     std::fs::copy(root().join("style/lab-login.css"), out.join(CSS))
         .map_err(|e| format!("cannot copy the stylesheet: {e}"))?;
+    std::fs::copy(root().join("src/embed").join(TYPES), out.join(TYPES))
+        .map_err(|e| format!("cannot copy the TypeScript declarations: {e}"))?;
     let wasm = BuiltFile::read(out.join(WASM))?;
     let css = BuiltFile::read(out.join(CSS))?;
     let glue = std::fs::read_to_string(work.join("lab-login.js"))

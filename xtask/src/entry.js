@@ -16,7 +16,8 @@ const refused = (name) => new Error(`${name} did not load, or it is not the file
 // Started at once, in parallel with the wasm: the widget needs both.
 const configUrl = besideBundle('lab-login.json');
 const configFile = fetch(configUrl, { cache: 'no-cache', redirect: 'error' })
-  .then(async (r) => [r.status, await r.text()], () => [0, '']);
+  .then((r) => r.text().then((text) => [r.status, text]))
+  .catch(() => [0, '']);
 const wasmFile = fetch(besideBundle(PINNED.wasm.name), { integrity: PINNED.wasm.integrity })
   .then((r) => { if (!r.ok) throw refused(PINNED.wasm.name); return r; },
         () => { throw refused(PINNED.wasm.name); });
@@ -30,13 +31,13 @@ function pinnedStylesheet() {
     link.href = besideBundle(PINNED.css.name);
     link.onload = resolve;
     link.onerror = () => { link.remove(); reject(refused(PINNED.css.name)); };
-    document.head.append(link);
+    (document.head ?? document.documentElement).append(link);
   });
 }
 
 /** Puts a short plain message in place of every widget; nothing else runs. */
 function showFailure(error) {
-  for (const element of document.querySelectorAll(MOUNT_POINTS)) {
+  for (const element of Document.prototype.querySelectorAll.call(document, MOUNT_POINTS)) {
     const message = document.createElement('p');
     message.setAttribute('role', 'alert');
     message.setAttribute('data-testid', 'load-error');
@@ -45,20 +46,91 @@ function showFailure(error) {
   }
 }
 
-// The wasm asks for this at start (an import of the glue, resolved in this module's scope).
+// The wasm asks for these at start (imports of the glue, resolved in this module's scope).
 let fetchedConfig;
 function __labLoginConfigFile() {
   return fetchedConfig;
 }
+function __labLoginStylesheet() {
+  return { href: besideBundle(PINNED.css.name), integrity: PINNED.css.integrity };
+}
+
+const WIDGET_ATTRIBUTES = ['providers', 'lang', 'expiry-warning', 'theme', 'shadow'];
+let widgets; // the wasm's functions, once it has started
+const waiting = [];
+const mountedFromCode = new WeakSet();
+
+function __labLoginReady(api) {
+  widgets = api;
+  if (!customElements.get('lab-login')) {
+    customElements.define('lab-login', class extends HTMLElement {
+      static observedAttributes = WIDGET_ATTRIBUTES;
+      connectedCallback() { if (!mountedFromCode.has(this)) widgets.connect(this, false); }
+      disconnectedCallback() { widgets.disconnect(this); }
+      attributeChangedCallback(name) { widgets.changed(this, name); }
+    });
+  }
+  // <div data-lab-login>: present now, added or removed later, or changed.
+  const divs = (node) => (node.nodeType !== 1 ? [] : [...(node.matches('div[data-lab-login]') ? [node] : []), ...node.querySelectorAll('div[data-lab-login]')]);
+  for (const div of divs(document.documentElement)) widgets.connect(div, true);
+  new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === 'attributes') {
+        if (record.target.matches('div[data-lab-login]')) widgets.changed(record.target, record.attributeName);
+        continue;
+      }
+      for (const node of record.removedNodes) {
+        if (node.nodeType === 1 && !node.isConnected) {
+          for (const div of divs(node)) widgets.disconnect(div);
+          if (mountedFromCode.has(node)) widgets.disconnect(node);
+        }
+      }
+      for (const node of record.addedNodes) for (const div of divs(node)) if (div.isConnected) widgets.connect(div, true);
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: WIDGET_ATTRIBUTES.map((a) => `data-${a}`) });
+  for (const run of waiting.splice(0)) run();
+}
+
+/**
+ * Mounts a widget into `element`, configured by host script (see lab-login.d.ts).
+ * Before the bundle has started, the widget mounts as soon as it has.
+ */
+export function mount(element, options = {}) {
+  if (!(element instanceof HTMLElement)) throw new TypeError('lab-login: mount() needs an element');
+  mountedFromCode.add(element);
+  const run = () => widgets.mount(element, options);
+  if (widgets) run(); else waiting.push(run);
+  return {
+    unmount() { mountedFromCode.delete(element); if (widgets) widgets.unmount(element); },
+    signOut(provider) { if (widgets) widgets.signOut(element, String(provider)); },
+  };
+}
+
+// Markup can hide a document method behind an element's name (<img name="createElement">);
+// the glue calls these, so refuse to start rather than break half-way.
+const DOCUMENT_NAMES = ['createElement', 'createElementNS', 'createTextNode', 'createComment', 'querySelector',
+  'querySelectorAll', 'getElementById', 'head', 'body', 'documentElement', 'defaultView'];
 
 async function start() {
+  let status, text;
   try {
-    const [, , [status, text]] = await Promise.all([pinnedStylesheet(), wasmFile, configFile]);
-    fetchedConfig = { url: configUrl, status, text };
+    [, , [status, text]] = await Promise.all([pinnedStylesheet(), wasmFile, configFile]);
+  } catch (error) {
+    showFailure(error);
+    return;
+  }
+  const hidden = DOCUMENT_NAMES.find((name) => Object.getOwnPropertyDescriptor(document, name));
+  if (hidden) {
+    showFailure(new Error(`the page has an element named "${hidden}", which hides document.${hidden}.`));
+    return;
+  }
+  fetchedConfig = { url: configUrl, status, text };
+  try {
     // Instantiating runs the wasm's main, which mounts every widget.
     await __wbg_init({ module_or_path: wasmFile });
   } catch (error) {
-    showFailure(error instanceof Error && error.message.startsWith('lab-login') ? error : refused(PINNED.wasm.name));
+    console.error('lab-login could not start', error);
+    showFailure(new Error('it failed while starting (see the console).'));
   }
 }
 

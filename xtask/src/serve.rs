@@ -22,7 +22,7 @@ pub fn serve() -> Result<(), String> {
     let csp = site::strict_csp(&[&emu.url]);
     let url = static_files::serve(site, 8080, vec![("Content-Security-Policy".into(), csp)])?;
     println!(
-        "\n  open {url} — the widget talks to the emulator at {}\n",
+        "\n  open {url} — the demo; the widget talks to the emulator at {}\n  open {url}examples/portal.html — a mock lab portal: three widgets, one in Shadow DOM, and an event log\n",
         emu.url
     );
     // The server threads serve until Ctrl-C ends this process (and the emulator with it).

@@ -100,8 +100,9 @@ fn npm_packages() -> Result<(), String> {
     if fresh
         && e2e.join("node_modules/.bin/wasm-opt").exists()
         && e2e.join("node_modules/.bin/playwright").exists()
+        && e2e.join("node_modules/.bin/tsc").exists()
     {
-        println!("  ok  npm packages (binaryen, @playwright/test) from e2e/package-lock.json");
+        println!("  ok  npm packages (binaryen, @playwright/test, typescript) from e2e/package-lock.json");
         return Ok(());
     }
     if output_line("npm", &["--version"]).is_none() {

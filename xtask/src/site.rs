@@ -31,6 +31,18 @@ pub fn assemble(bundle_dir: &Path, emulator_url: &str) -> Result<PathBuf, String
         .replace("__LAB_LOGIN_INTEGRITY__", &entry.integrity);
     std::fs::write(site.join("index.html"), page)
         .map_err(|e| format!("cannot write the page: {e}"))?;
+    // The mock portal of examples/, on the same pinned bundle.
+    let examples = site.join("examples");
+    std::fs::create_dir_all(&examples).map_err(|e| e.to_string())?;
+    for file in std::fs::read_dir(root().join("examples")).map_err(|e| e.to_string())? {
+        let path = file.map_err(|e| e.to_string())?.path();
+        let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+        std::fs::write(
+            examples.join(path.file_name().unwrap_or_default()),
+            text.replace("__LAB_LOGIN_INTEGRITY__", &entry.integrity),
+        )
+        .map_err(|e| e.to_string())?;
+    }
     for file in ["demo-page.css", "favicon.svg"] {
         std::fs::copy(root().join("style").join(file), site.join(file))
             .map_err(|e| format!("cannot copy {file}: {e}"))?;

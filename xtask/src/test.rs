@@ -223,6 +223,15 @@ fn release_e2e(
         verified.is_ok(),
         if verified.is_ok() { (1, 0) } else { (0, 1) },
     );
+    step("a TypeScript host compiled against the shipped lab-login.d.ts (tsc --noEmit)");
+    let mut tsc = cmd("tsc", &["-p", "types"]);
+    tsc.current_dir(root().join("e2e"));
+    let typed = status(tsc).is_ok();
+    tally.record(
+        "TypeScript host compiles against lab-login.d.ts",
+        typed,
+        if typed { (1, 0) } else { (0, 1) },
+    );
     let emulator_url = emulator_url.unwrap_or("");
     let site = match site::assemble(&bundle, emulator_url) {
         Ok(site) => site,

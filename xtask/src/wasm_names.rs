@@ -160,9 +160,9 @@ pub fn largest(path: &Path, n: usize) -> Result<Largest, String> {
             *by_crate.entry(crate_of(name)).or_default() += size;
         }
         let mut crates: Vec<(String, usize)> = by_crate.into_iter().collect();
-        crates.sort_by(|a, b| b.1.cmp(&a.1));
+        crates.sort_by_key(|c| std::cmp::Reverse(c.1));
         crates.truncate(n);
-        functions.sort_by(|a, b| b.1.cmp(&a.1));
+        functions.sort_by_key(|f| std::cmp::Reverse(f.1));
         let code_bytes = bodies.iter().sum();
         functions.truncate(n);
         Some(Largest {

@@ -1,0 +1,376 @@
+//! The state every view shares, below the views that use it: the configuration,
+//! the widget's id, its host element (for DOM events), and the sessions.
+//!
+//! Sessions are page-wide: widgets that offer the same provider at the same base
+//! URL share one session, so a sign-in or sign-out in one shows in all of them.
+//! The page-wide list lives in [`Hub`] (plain data, no reactive owner, so it
+//! outlives any one widget); each widget mirrors its own providers' sessions
+//! into signals of its own, which disappear with the widget.
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use leptos::prelude::*;
+use serde_json::Value;
+use wasm_bindgen::JsValue;
+
+use crate::config::Config;
+use crate::http::now_ms;
+use crate::providers::{ApiError, ProviderId, Session, TokenKind};
+use crate::session::{SessionStore, StorageError};
+use crate::widget_options::{self as events, SignOutReason};
+
+/// The configuration, shared with every view.
+#[derive(Clone)]
+pub struct ConfigCtx(pub StoredValue<Config>);
+
+/// A prefix that keeps element ids unique when a page holds several widgets.
+#[derive(Clone)]
+pub struct WidgetId(pub String);
+
+impl WidgetId {
+    pub fn id(&self, part: &str) -> String {
+        format!("{}-{part}", self.0)
+    }
+}
+
+static INSTANCES: AtomicUsize = AtomicUsize::new(0);
+
+pub fn next_instance() -> usize {
+    INSTANCES.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Where a widget tells the host page what happened: DOM events on its element,
+/// and the host's `onSignedIn` callback (the one way a host receives a token).
+#[derive(Clone, Default)]
+pub struct HostHooks {
+    pub element: Option<web_sys::HtmlElement>,
+    pub on_signed_in: Option<js_sys::Function>,
+}
+
+/// The host hooks in context (stored locally: DOM handles are not `Send`).
+#[derive(Clone, Copy)]
+pub struct Host(StoredValue<HostHooks, LocalStorage>);
+
+impl Host {
+    pub fn new(hooks: HostHooks) -> Self {
+        Self(StoredValue::new_local(hooks))
+    }
+
+    /// A `lab-login:error` for a failure the widget showed as `message`.
+    pub fn error(&self, provider: ProviderId, err: &ApiError, message: &str) {
+        if matches!(err, ApiError::Cancelled) {
+            return;
+        }
+        self.dispatch(
+            "lab-login:error",
+            &events::error_detail(provider, err, message),
+        );
+    }
+
+    fn signed_in(&self, session: &Session, restored: bool) {
+        self.dispatch(
+            "lab-login:signed-in",
+            &events::signed_in_detail(session, restored),
+        );
+        let hooks = self.0.try_get_value().unwrap_or_default();
+        if let Some(callback) = hooks.on_signed_in {
+            let value = json_to_js(&events::host_session(session, restored));
+            if let Err(err) = callback.call1(&JsValue::NULL, &value) {
+                web_sys::console::error_2(&"lab-login: onSignedIn threw".into(), &err);
+            }
+        }
+    }
+
+    fn signed_out(&self, provider: ProviderId, reason: SignOutReason) {
+        self.dispatch(
+            "lab-login:signed-out",
+            &events::signed_out_detail(provider, reason),
+        );
+    }
+
+    fn dispatch(&self, name: &str, detail: &Value) {
+        let Some(element) = self.0.try_get_value().and_then(|h| h.element) else {
+            return;
+        };
+        let init = web_sys::CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&json_to_js(detail));
+        if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+            let _ = element.dispatch_event(&event);
+        }
+    }
+}
+
+fn json_to_js(value: &Value) -> JsValue {
+    js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
+}
+
+/// What one widget sees of the page's sessions, and how it changes them.
+#[derive(Clone, Copy)]
+pub struct Sessions {
+    /// This widget's signed-in sessions (several providers at once).
+    pub list: RwSignal<Vec<Session>>,
+    /// Why a session just ended (or why a new one will not survive a reload),
+    /// shown until the next sign-in.
+    pub ended: RwSignal<Option<String>>,
+    /// Client time in ms, ticking every second; views derive countdowns from it.
+    pub now: RwSignal<u64>,
+    /// The providers and base URLs this widget offers.
+    offers: StoredValue<Vec<(ProviderId, String)>>,
+}
+
+impl Sessions {
+    /// Joins the page's sessions for the providers this widget offers; leaves
+    /// them when the widget is unmounted. Sessions that already exist (restored
+    /// after a reload, or signed in by another widget) are announced as restored.
+    pub fn join(offers: Vec<(ProviderId, String)>, host: Host) -> Self {
+        let id = next_instance();
+        let now = now_ms();
+        let this = Self {
+            list: RwSignal::new(Vec::new()),
+            ended: RwSignal::new(None),
+            now: RwSignal::new(now),
+            offers: StoredValue::new(offers.clone()),
+        };
+        let existing = HUB.with(|hub| {
+            let mut hub = hub.borrow_mut();
+            hub.purge_expired(now);
+            hub.widgets.push(Member {
+                id,
+                offers,
+                list: this.list,
+                ended: this.ended,
+                host,
+            });
+            hub.publish();
+            this.list.get_untracked()
+        });
+        // After mounting, so that the host's listeners see the widget's element in place.
+        if !existing.is_empty() {
+            request_animation_frame(move || {
+                for session in &existing {
+                    host.signed_in(session, true);
+                }
+            });
+        }
+        on_cleanup(move || HUB.with(|hub| hub.borrow_mut().widgets.retain(|m| m.id != id)));
+        this
+    }
+
+    /// The base URL this widget uses for `provider`.
+    fn base(&self, provider: ProviderId) -> Option<String> {
+        self.offers.with_value(|o| {
+            o.iter()
+                .find(|(p, _)| *p == provider)
+                .map(|(_, b)| b.clone())
+        })
+    }
+
+    /// Adds or replaces the session for its provider and base URL, in every widget
+    /// that offers them, and keeps it in sessionStorage.
+    pub fn add(&self, session: Session) {
+        deliver(HUB.with(|hub| hub.borrow_mut().add(session)));
+    }
+
+    /// Forgets the session for `provider`, in every widget that offers it, with
+    /// the reason to report and the sentence to show.
+    pub fn remove(&self, provider: ProviderId, reason: SignOutReason, message: Option<String>) {
+        let Some(base) = self.base(provider) else {
+            return;
+        };
+        deliver(HUB.with(|hub| hub.borrow_mut().remove(provider, &base, reason, message)));
+    }
+
+    /// The live session for `provider`. Expiry is checked here, on every read,
+    /// because timers are throttled in background tabs.
+    pub fn get(&self, provider: ProviderId) -> Option<Session> {
+        let session = self
+            .list
+            .with_untracked(|list| list.iter().find(|s| s.provider == provider).cloned())?;
+        if session.is_expired(now_ms()) {
+            self.remove(
+                provider,
+                SignOutReason::Expired,
+                Some(expired_reason(provider)),
+            );
+            return None;
+        }
+        Some(session)
+    }
+
+    /// Whether `provider` has a session (tracked, for views that appear with it).
+    pub fn has(&self, provider: ProviderId) -> bool {
+        self.list
+            .with(|list| list.iter().any(|s| s.provider == provider))
+    }
+
+    /// Advances the clock and signs out every session that has expired.
+    pub fn tick(&self) {
+        let now = now_ms();
+        self.now.set(now);
+        let expired: Vec<ProviderId> = self.list.with_untracked(|l| {
+            l.iter()
+                .filter(|s| s.is_expired(now))
+                .map(|s| s.provider)
+                .collect()
+        });
+        for provider in expired {
+            self.remove(
+                provider,
+                SignOutReason::Expired,
+                Some(expired_reason(provider)),
+            );
+        }
+    }
+}
+
+pub fn expired_reason(provider: ProviderId) -> String {
+    format!(
+        "Your {} session expired. Please sign in again.",
+        provider.display_name()
+    )
+}
+
+/// What a widget tells its host after a change. Delivered once the hub is no
+/// longer borrowed: a host's listener may well call back into the widget.
+enum Notice {
+    SignedIn(Session),
+    SignedOut(ProviderId, SignOutReason),
+}
+
+fn deliver(notices: Vec<(Host, Notice)>) {
+    for (host, notice) in notices {
+        match notice {
+            Notice::SignedIn(session) => host.signed_in(&session, false),
+            Notice::SignedOut(provider, reason) => host.signed_out(provider, reason),
+        }
+    }
+}
+
+/// One mounted widget, as the hub knows it.
+struct Member {
+    id: usize,
+    offers: Vec<(ProviderId, String)>,
+    list: RwSignal<Vec<Session>>,
+    ended: RwSignal<Option<String>>,
+    host: Host,
+}
+
+impl Member {
+    fn offers(&self, provider: ProviderId, base: &str) -> bool {
+        self.offers.iter().any(|(p, b)| *p == provider && b == base)
+    }
+}
+
+/// The page's sessions and the widgets that show them.
+struct Hub {
+    sessions: Vec<Session>,
+    /// `None` when the browser offers no sessionStorage: sessions then live in memory.
+    store: Option<SessionStore>,
+    widgets: Vec<Member>,
+}
+
+thread_local! {
+    static HUB: RefCell<Hub> = RefCell::new(Hub::open());
+}
+
+impl Hub {
+    fn open() -> Self {
+        let store = SessionStore::open().ok();
+        let sessions = store
+            .as_ref()
+            .map(|s| s.load_all(now_ms()))
+            .unwrap_or_default();
+        Self {
+            sessions,
+            store,
+            widgets: Vec::new(),
+        }
+    }
+
+    /// Copies each widget's sessions into its own signal.
+    fn publish(&self) {
+        for member in &self.widgets {
+            let mut mine: Vec<Session> = self
+                .sessions
+                .iter()
+                .filter(|s| member.offers(s.provider, &s.base_url))
+                .cloned()
+                .collect();
+            mine.sort_by_key(|s| s.provider);
+            member.list.try_set(mine);
+        }
+    }
+
+    fn members_offering(
+        &self,
+        provider: ProviderId,
+        base: &str,
+    ) -> Vec<(RwSignal<Option<String>>, Host)> {
+        self.widgets
+            .iter()
+            .filter(|m| m.offers(provider, base))
+            .map(|m| (m.ended, m.host))
+            .collect()
+    }
+
+    fn purge_expired(&mut self, now: u64) {
+        self.sessions.retain(|s| !s.is_expired(now));
+    }
+
+    fn add(&mut self, session: Session) -> Vec<(Host, Notice)> {
+        // API keys are refused by the store on purpose (memory only, and their card
+        // says so); any other refusal means the session will not survive a reload.
+        let not_kept = match &self.store {
+            Some(store) => match store.save(&session) {
+                Ok(()) | Err(StorageError::NotStored(_)) => None,
+                Err(err) => Some(err),
+            },
+            None if session.kind != TokenKind::ApiKey => Some(StorageError::Unavailable),
+            None => None,
+        };
+        self.sessions
+            .retain(|s| !(s.provider == session.provider && s.base_url == session.base_url));
+        self.sessions.push(session.clone());
+        self.publish();
+        let members = self.members_offering(session.provider, &session.base_url);
+        let note = not_kept.map(|err| format!("Note: {err}."));
+        members
+            .into_iter()
+            .map(|(ended, host)| {
+                ended.try_set(note.clone());
+                (host, Notice::SignedIn(session.clone()))
+            })
+            .collect()
+    }
+
+    fn remove(
+        &mut self,
+        provider: ProviderId,
+        base: &str,
+        reason: SignOutReason,
+        message: Option<String>,
+    ) -> Vec<(Host, Notice)> {
+        let before = self.sessions.len();
+        self.sessions
+            .retain(|s| !(s.provider == provider && s.base_url == base));
+        if self.sessions.len() == before {
+            return Vec::new();
+        }
+        if let Some(store) = &self.store {
+            store.remove(provider, base);
+        }
+        self.publish();
+        self.members_offering(provider, base)
+            .into_iter()
+            .map(|(ended, host)| {
+                if message.is_some() {
+                    ended.try_set(message.clone());
+                }
+                (host, Notice::SignedOut(provider, reason))
+            })
+            .collect()
+    }
+}
