@@ -103,7 +103,10 @@ test('the bundle works under the strict CSP with no nonce, and no violation is r
 
 for (const file of ['lab-login.wasm', 'lab-login.css']) {
   test(`a tampered ${file} is refused: a plain error in place of the widget, nothing runs`, async ({ page }) => {
-    const tampered = Buffer.concat([bundleFile(file), Buffer.from(file.endsWith('.css') ? '\n.lab-login{display:none}' : '\0')]);
+    // Still a valid file of its kind (a wasm custom section, a CSS rule): only
+    // the integrity check can refuse it.
+    const addition = file.endsWith('.css') ? Buffer.from('\n.lab-login{display:none}') : Buffer.from([0, 2, 1, 0x78]);
+    const tampered = Buffer.concat([bundleFile(file), addition]);
     portal = await startPortal({
       files: {
         [PAGE]: portalPage(),
@@ -113,8 +116,12 @@ for (const file of ['lab-login.wasm', 'lab-login.css']) {
     });
     const toEmulator = [];
     page.on('request', (r) => { if (r.url().startsWith(EMU)) toEmulator.push(r.url()); });
+    const consoleLines = [];
+    page.on('console', (m) => consoleLines.push(m.text()));
     await page.goto(portal.origin + PAGE);
     await expect(page.getByTestId('load-error')).toHaveText(`The login widget could not start: ${file} did not load, or it is not the file this release was built with.`);
+    // The browser itself refused it for its integrity value.
+    expect(consoleLines.join('\n')).toMatch(/integrity/i);
     await expect(page.getByRole('alert')).toHaveCount(1);
     await expect(page.getByTestId('lab-login')).toHaveCount(0);
     await expect(page.getByTestId('password')).toHaveCount(0);
