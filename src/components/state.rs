@@ -136,7 +136,7 @@ impl Sessions {
         };
         let existing = HUB.with(|hub| {
             let mut hub = hub.borrow_mut();
-            hub.purge_expired(now);
+            hub.reload(now);
             hub.widgets.push(Member {
                 id,
                 offers,
@@ -155,7 +155,7 @@ impl Sessions {
                 }
             });
         }
-        on_cleanup(move || HUB.with(|hub| hub.borrow_mut().widgets.retain(|m| m.id != id)));
+        on_cleanup(move || HUB.with(|hub| hub.borrow_mut().leave(id)));
         this
     }
 
@@ -267,6 +267,9 @@ impl Member {
 /// The page's sessions and the widgets that show them.
 struct Hub {
     sessions: Vec<Session>,
+    /// Sessions that live in memory only (API keys, or ones the browser would
+    /// not store): sessionStorage is the truth for all the others.
+    memory_only: Vec<(ProviderId, String)>,
     /// `None` when the browser offers no sessionStorage: sessions then live in memory.
     store: Option<SessionStore>,
     widgets: Vec<Member>,
@@ -285,8 +288,39 @@ impl Hub {
             .unwrap_or_default();
         Self {
             sessions,
+            memory_only: Vec::new(),
             store,
             widgets: Vec::new(),
+        }
+    }
+
+    /// Re-reads sessionStorage (the truth for every stored session, whoever
+    /// changed it) and drops what has expired; memory-only sessions stay.
+    fn reload(&mut self, now: u64) {
+        if let Some(store) = &self.store {
+            let memory_only = &self.memory_only;
+            self.sessions.retain(|s| {
+                memory_only
+                    .iter()
+                    .any(|(p, b)| *p == s.provider && *b == s.base_url)
+            });
+            let stored = store.load_all(now);
+            self.sessions.extend(stored);
+        }
+        self.sessions.retain(|s| !s.is_expired(now));
+    }
+
+    /// A widget unmounts. With none left on the page, memory-only sessions go
+    /// too: nothing shows them, and nothing can sign them out.
+    fn leave(&mut self, id: usize) {
+        self.widgets.retain(|m| m.id != id);
+        if self.widgets.is_empty() {
+            let memory_only = std::mem::take(&mut self.memory_only);
+            self.sessions.retain(|s| {
+                !memory_only
+                    .iter()
+                    .any(|(p, b)| *p == s.provider && *b == s.base_url)
+            });
         }
     }
 
@@ -316,20 +350,22 @@ impl Hub {
             .collect()
     }
 
-    fn purge_expired(&mut self, now: u64) {
-        self.sessions.retain(|s| !s.is_expired(now));
-    }
-
     fn add(&mut self, session: Session) -> Vec<(Host, Notice)> {
         // API keys are refused by the store on purpose (memory only, and their card
         // says so); any other refusal means the session will not survive a reload.
-        let not_kept = match &self.store {
-            Some(store) => match store.save(&session) {
-                Ok(()) | Err(StorageError::NotStored(_)) => None,
-                Err(err) => Some(err),
-            },
-            None if session.kind != TokenKind::ApiKey => Some(StorageError::Unavailable),
-            None => None,
+        let saved = match &self.store {
+            Some(store) => store.save(&session),
+            None => Err(StorageError::Unavailable),
+        };
+        let key = (session.provider, session.base_url.clone());
+        self.memory_only.retain(|k| *k != key);
+        if saved.is_err() {
+            self.memory_only.push(key);
+        }
+        let not_kept = match saved {
+            Ok(()) | Err(StorageError::NotStored(_)) => None,
+            Err(StorageError::Unavailable) if session.kind == TokenKind::ApiKey => None,
+            Err(err) => Some(err),
         };
         self.sessions
             .retain(|s| !(s.provider == session.provider && s.base_url == session.base_url));
@@ -362,6 +398,8 @@ impl Hub {
         if let Some(store) = &self.store {
             store.remove(provider, base);
         }
+        self.memory_only
+            .retain(|(p, b)| !(*p == provider && b == base));
         self.publish();
         self.members_offering(provider, base)
             .into_iter()

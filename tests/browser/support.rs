@@ -69,11 +69,19 @@ pub fn emulator_config(timeout_secs: u64) -> Config {
         .expect("the test configuration is valid")
 }
 
+thread_local! {
+    /// The widget the running test mounted: the next mount unmounts it, so each
+    /// test starts as a fresh page would (sessions are shared page-wide).
+    static MOUNTED: std::cell::RefCell<Option<Box<dyn std::any::Any>>> = const { std::cell::RefCell::new(None) };
+}
+
 pub fn mount_app(config: Config) -> HtmlElement {
+    drop(MOUNTED.with(|m| m.borrow_mut().take()));
     let document = web_sys::window().unwrap().document().unwrap();
     let host: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();
-    leptos::mount::mount_to(host.clone(), move || view! { <App config=config /> }).forget();
+    let handle = leptos::mount::mount_to(host.clone(), move || view! { <App config=config /> });
+    MOUNTED.with(|m| *m.borrow_mut() = Some(Box::new(handle)));
     host
 }
 

@@ -23,7 +23,7 @@ const CASES: &[(&str, Expect)] = &[
     ("HTTPS://NOMAD.Example/api", Host("nomad.example")),
     ("https://nomad.example:443/api", Host("nomad.example")),
     ("https://nomad.example./api", Host("nomad.example.")),
-    ("https://nömad.example/api", Host("xn--nmad-lua.example")),
+    ("https://nömad.example/api", Host("xn--nmad-5qa.example")),
     ("https://[::ffff:7f00:1]/api", Host("[::ffff:7f00:1]")),
     // Loopback as the browser reads it: decimal, hex and octal IPv4, IPv6.
     ("http://2130706433/api", Host("127.0.0.1")),
