@@ -134,11 +134,13 @@ impl Sessions {
             now: RwSignal::new(now),
             offers: StoredValue::new(offers.clone()),
         };
+        other_tabs::listen();
         let existing = HUB.with(|hub| {
             let mut hub = hub.borrow_mut();
             hub.reload(now);
             hub.widgets.push(Member {
                 id,
+                config: expect_context::<ConfigCtx>().0,
                 offers,
                 list: this.list,
                 ended: this.ended,
@@ -180,6 +182,9 @@ impl Sessions {
         let Some(base) = self.base(provider) else {
             return;
         };
+        if reason == SignOutReason::User {
+            other_tabs::tell(provider, &base);
+        }
         deliver(HUB.with(|hub| hub.borrow_mut().remove(provider, &base, reason, message)));
     }
 
@@ -252,6 +257,7 @@ fn deliver(notices: Vec<(Host, Notice)>) {
 /// One mounted widget, as the hub knows it.
 struct Member {
     id: usize,
+    config: StoredValue<Config>,
     offers: Vec<(ProviderId, String)>,
     list: RwSignal<Vec<Session>>,
     ended: RwSignal<Option<String>>,
@@ -410,5 +416,103 @@ impl Hub {
                 (host, Notice::SignedOut(provider, reason))
             })
             .collect()
+    }
+}
+
+/// Signing out in one tab signs the same provider out in the other tabs of this
+/// site. The message names the provider and base URL, never a token.
+mod other_tabs {
+    use std::cell::OnceCell;
+
+    use leptos::prelude::*;
+    use wasm_bindgen::prelude::*;
+
+    use super::{deliver, HUB};
+    use crate::providers::ProviderId;
+    use crate::widget_options::SignOutReason;
+
+    const CHANNEL: &str = "lab-login";
+
+    thread_local! {
+        static CHANNEL_: OnceCell<Option<web_sys::BroadcastChannel>> = const { OnceCell::new() };
+    }
+
+    fn with_channel(f: impl FnOnce(&web_sys::BroadcastChannel)) {
+        CHANNEL_.with(|cell| {
+            if let Some(channel) = cell.get_or_init(open) {
+                f(channel);
+            }
+        });
+    }
+
+    /// Opens the channel and listens for other tabs' sign-outs.
+    fn open() -> Option<web_sys::BroadcastChannel> {
+        let channel = web_sys::BroadcastChannel::new(CHANNEL).ok()?;
+        let on_message =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(|event: web_sys::MessageEvent| {
+                let data = event.data();
+                let get = |k: &str| {
+                    js_sys::Reflect::get(&data, &k.into())
+                        .ok()
+                        .and_then(|v| v.as_string())
+                };
+                let (Some(provider), Some(base)) = (
+                    get("provider").and_then(|p| ProviderId::from_key(&p)),
+                    get("base_url"),
+                ) else {
+                    return;
+                };
+                let message = format!(
+                    "You signed out of {} in another tab.",
+                    provider.display_name()
+                );
+                // This tab's Siminars token is its own, and lives six months unless the server is told.
+                let logout = HUB.with(|hub| {
+                    let hub = hub.borrow();
+                    let session = hub
+                        .sessions
+                        .iter()
+                        .find(|s| {
+                            s.provider == ProviderId::Siminars
+                                && s.provider == provider
+                                && s.base_url == base
+                        })
+                        .cloned();
+                    let config = hub
+                        .widgets
+                        .iter()
+                        .find(|m| m.offers(provider, &base))
+                        .map(|m| m.config);
+                    session.zip(config)
+                });
+                deliver(HUB.with(|hub| {
+                    hub.borrow_mut()
+                        .remove(provider, &base, SignOutReason::OtherTab, Some(message))
+                }));
+                if let Some((session, config)) = logout {
+                    leptos::task::spawn_local(async move {
+                        if let Some(config) = config.try_get_value() {
+                            let _ = crate::client::sign_out(&config, &session).await;
+                        }
+                    });
+                }
+            });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        Some(channel)
+    }
+
+    /// Starts listening (a widget has mounted).
+    pub fn listen() {
+        with_channel(|_| {});
+    }
+
+    pub fn tell(provider: ProviderId, base: &str) {
+        with_channel(|channel| {
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&message, &"provider".into(), &provider.key().into());
+            let _ = js_sys::Reflect::set(&message, &"base_url".into(), &base.into());
+            let _ = channel.post_message(&message);
+        });
     }
 }
