@@ -67,3 +67,41 @@ test('signing out in one tab signs the same provider out in the others; no token
   for (const token of [...tokensOfA, ...tokensOfB]) expect(crossed.join(' ')).not.toContain(token);
   expect(await b.evaluate(() => localStorage.length)).toBe(0);
 });
+
+test('"Forgot your password?" goes to each provider\'s own page, from configuration, in a new tab', async ({ page }) => {
+  portal = await startPortal({
+    files: {
+      '/': portalPage({ body: '<lab-login></lab-login>' }),
+      [`${BUNDLE_PATH}lab-login.json`]: {
+        body: JSON.stringify(emulatorConfig({
+          nomad: { url: `${EMU}/nomad/api/v1`, forgot_password_url: 'https://accounts.nomad.example/reset?realm=lab' },
+          nemo: { url: `${EMU}/nemo/v1`, forgot_password_url: 'https://nemo.example/forgot' },
+        })),
+        headers: { 'content-type': 'application/json' },
+      },
+    },
+  });
+  await page.goto(`${portal.origin}/`);
+  const link = (tab) => page.getByRole('tabpanel', { name: tab }).getByTestId('forgot-password');
+  await expect(link('NOMAD')).toHaveAttribute('href', 'https://accounts.nomad.example/reset?realm=lab');
+  await expect(link('NOMAD')).toHaveAttribute('target', '_blank');
+  await expect(link('NOMAD')).toHaveAttribute('rel', 'noopener noreferrer');
+  await expect(page.getByRole('link', { name: /Forgot your password\? \(NOMAD, opens in a new tab\)/ })).toHaveCount(1);
+  await page.getByRole('tab', { name: 'NeMO Archive' }).click();
+  await expect(link('NeMO Archive')).toHaveAttribute('href', 'https://nemo.example/forgot');
+  await page.getByRole('tab', { name: 'Siminars' }).click();
+  await expect(link('Siminars')).toHaveText('Forgot your password? Siminars resets it only on its web site.');
+  await page.getByRole('tab', { name: 'Nebula Block' }).click();
+  await expect(link('Nebula Block')).toHaveCount(0);
+});
+
+test('a forgot-password link that is not https is refused with the configuration', async ({ page }) => {
+  portal = await startPortal({
+    files: {
+      '/': portalPage({ body: '<lab-login></lab-login>' }),
+      [`${BUNDLE_PATH}lab-login.json`]: { body: JSON.stringify(emulatorConfig({ nemo: { url: `${EMU}/nemo/v1`, forgot_password_url: 'javascript:alert(1)' } })), headers: { 'content-type': 'application/json' } },
+    },
+  });
+  await page.goto(`${portal.origin}/`);
+  await expect(page.getByTestId('config-error')).toContainText('nemo.forgot_password_url');
+});

@@ -44,7 +44,15 @@ pub struct Config {
     /// Allow `http://` endpoints that are not loopback. Defaults to `false`; when
     /// set, every form says that its password travels unencrypted.
     pub allow_insecure_http: bool,
+    /// The provider's own "forgot your password" page, per provider. Defaults to
+    /// NOMAD's account service; the others have none until configured (Siminars
+    /// resets only on its web site).
+    pub forgot_password: Vec<(ProviderId, String)>,
 }
+
+/// NOMAD's accounts live in its Keycloak realm, whose standard reset page this is.
+pub const NOMAD_FORGOT_PASSWORD: &str =
+    "https://nomad-lab.eu/fairdi/keycloak/auth/realms/fairdi_nomad_prod/login-actions/reset-credentials";
 
 impl Default for Config {
     /// The real services. Siminars publishes no base URL, so it is off until configured.
@@ -63,6 +71,7 @@ impl Default for Config {
             expiry_warning_secs: 120,
             request_timeout_secs: 20,
             allow_insecure_http: false,
+            forgot_password: vec![(ProviderId::Nomad, NOMAD_FORGOT_PASSWORD.into())],
         }
     }
 }
@@ -81,12 +90,16 @@ impl std::fmt::Display for ConfigError {
 #[serde(deny_unknown_fields)]
 struct EndpointFile {
     url: String,
+    #[serde(default)]
+    forgot_password_url: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SiminarsFile {
     url: String,
+    #[serde(default)]
+    forgot_password_url: Option<String>,
     apitoken: Value,
     #[serde(default)]
     content_type: Option<String>,
@@ -147,6 +160,73 @@ impl Config {
             ));
         }
         let insecure = self.allow_insecure_http;
+        for (id, given) in [
+            (
+                ProviderId::Nomad,
+                file.nomad
+                    .as_ref()
+                    .map(|e| e.as_ref().map(|e| &e.forgot_password_url)),
+            ),
+            (
+                ProviderId::Nemo,
+                file.nemo
+                    .as_ref()
+                    .map(|e| e.as_ref().map(|e| &e.forgot_password_url)),
+            ),
+            (
+                ProviderId::Siminars,
+                file.siminars
+                    .as_ref()
+                    .map(|e| e.as_ref().map(|e| &e.forgot_password_url)),
+            ),
+            (
+                ProviderId::Nebula,
+                file.nebula
+                    .as_ref()
+                    .map(|e| e.as_ref().map(|e| &e.forgot_password_url)),
+            ),
+        ] {
+            let default_url = Config::default().base_url(id).map(str::to_string);
+            let moved = |url: &str| default_url.as_deref() != Some(url.trim_end_matches('/'));
+            match given {
+                None => {}
+                // A provider turned off has no link; one moved elsewhere (an Oasis)
+                // does not keep the real service's link.
+                Some(None) => self.forgot_password.retain(|(p, _)| *p != id),
+                Some(Some(None)) => {
+                    let url = match id {
+                        ProviderId::Nomad => file
+                            .nomad
+                            .as_ref()
+                            .and_then(|e| e.as_ref())
+                            .map(|e| e.url.as_str()),
+                        ProviderId::Nemo => file
+                            .nemo
+                            .as_ref()
+                            .and_then(|e| e.as_ref())
+                            .map(|e| e.url.as_str()),
+                        ProviderId::Siminars => file
+                            .siminars
+                            .as_ref()
+                            .and_then(|e| e.as_ref())
+                            .map(|e| e.url.as_str()),
+                        ProviderId::Nebula => file
+                            .nebula
+                            .as_ref()
+                            .and_then(|e| e.as_ref())
+                            .map(|e| e.url.as_str()),
+                    };
+                    if url.is_some_and(moved) {
+                        self.forgot_password.retain(|(p, _)| *p != id);
+                    }
+                }
+                Some(Some(Some(url))) => {
+                    let url = check_link(id.key(), url, urls)?;
+                    self.forgot_password.retain(|(p, _)| *p != id);
+                    self.forgot_password.push((id, url));
+                }
+            }
+        }
         let endpoint = |key: &str, e: EndpointFile| -> Result<Endpoint, ConfigError> {
             Ok(Endpoint {
                 url: check_url(key, &e.url, insecure, urls)?,
@@ -204,6 +284,14 @@ impl Config {
             out.push((ProviderId::Nebula, e.url.as_str()));
         }
         out
+    }
+
+    /// The provider's own page for a forgotten password, if there is one.
+    pub fn forgot_password_url(&self, provider: ProviderId) -> Option<&str> {
+        self.forgot_password
+            .iter()
+            .find(|(p, _)| *p == provider)
+            .map(|(_, u)| u.as_str())
     }
 
     pub fn base_url(&self, provider: ProviderId) -> Option<&str> {
@@ -329,6 +417,30 @@ fn check_url(
         return bad("is not a URL");
     };
     decide(key, url, &parsed, allow_insecure_http)
+}
+
+/// A link the widget opens in a new tab (a provider's reset page): `https://`
+/// (or loopback `http://`), no credentials. A query is fine: it carries no secret.
+fn check_link(key: &str, url: &str, urls: &dyn UrlParser) -> Result<String, ConfigError> {
+    let bad = || {
+        ConfigError(format!(
+            "{key}.forgot_password_url \"{url}\" must be an https:// address"
+        ))
+    };
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+        || !url.contains("://")
+    {
+        return Err(bad());
+    }
+    let parsed = urls.parse(url).ok_or_else(bad)?;
+    let secure =
+        parsed.scheme == "https" || (parsed.scheme == "http" && is_loopback_host(&parsed.host));
+    if !secure || parsed.has_credentials || parsed.host.is_empty() {
+        return Err(bad());
+    }
+    Ok(parsed.href)
 }
 
 /// The decision on an already parsed URL (pure, tested natively).
@@ -594,6 +706,53 @@ pub(crate) mod tests {
                     .merge_json(&text, &AcceptsAnything)
                     .is_err(),
                 "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn forgot_password_links_come_from_configuration() {
+        let c = Config::default();
+        assert_eq!(
+            c.forgot_password_url(ProviderId::Nomad),
+            Some(NOMAD_FORGOT_PASSWORD)
+        );
+        assert_eq!(c.forgot_password_url(ProviderId::Nemo), None);
+        let text = r#"{"nemo": {"url": "https://n.example/v1", "forgot_password_url": "https://n.example/reset?from=lab"},
+            "nomad": {"url": "https://nomad.example/api"}}"#;
+        let c = Config::default().merge_json(text, &TestUrls).unwrap();
+        assert_eq!(
+            c.forgot_password_url(ProviderId::Nemo),
+            Some("https://n.example/reset?from=lab")
+        );
+        // NOMAD moved to an Oasis: the central service's link would be wrong there.
+        assert_eq!(c.forgot_password_url(ProviderId::Nomad), None);
+        let same = Config::default()
+            .merge_json(
+                r#"{"nomad": {"url": "https://nomad-lab.eu/prod/v1/api/v1/"}}"#,
+                &TestUrls,
+            )
+            .unwrap();
+        assert_eq!(
+            same.forgot_password_url(ProviderId::Nomad),
+            Some(NOMAD_FORGOT_PASSWORD)
+        );
+        let off = Config::default()
+            .merge_json(r#"{"nomad": null}"#, &TestUrls)
+            .unwrap();
+        assert_eq!(off.forgot_password_url(ProviderId::Nomad), None);
+        for bad in [
+            "javascript:alert(1)",
+            "http://evil.example/reset",
+            "https://u:p@x.example/",
+            "/reset",
+        ] {
+            let text = format!(
+                r#"{{"nemo": {{"url": "https://n.example", "forgot_password_url": "{bad}"}}}}"#
+            );
+            assert!(
+                Config::default().merge_json(&text, &TestUrls).is_err(),
+                "{bad}"
             );
         }
     }

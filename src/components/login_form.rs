@@ -49,6 +49,8 @@ pub fn LoginForm(
     let base_url = config.with_value(|c| c.base_url(provider).unwrap_or_default().to_string());
     let host = host_of(&base_url, &page_host);
     let insecure = Config::is_insecure(&base_url);
+    let forgot_password =
+        config.with_value(|c| c.forgot_password_url(provider).map(str::to_string));
 
     let username_ref = NodeRef::<html::Input>::new();
     let password_ref = NodeRef::<html::Input>::new();
@@ -214,6 +216,20 @@ pub fn LoginForm(
                 <Show when=move || caps_lock.get()>
                     <p class="lab-login__caps" data-testid="caps-lock">"Caps Lock is on."</p>
                 </Show>
+                {match forgot_password {
+                    // The provider's own page, in a new tab that cannot reach back to this one.
+                    Some(url) => view! {
+                        <p class="lab-login__forgot">
+                            <a href=url target="_blank" rel="noopener noreferrer" data-testid="forgot-password">
+                                "Forgot your password?"<span class="lab-login__sr">{format!(" ({name}, opens in a new tab)")}</span>
+                            </a>
+                        </p>
+                    }.into_any(),
+                    None if provider == ProviderId::Siminars => view! {
+                        <p class="lab-login__hint" data-testid="forgot-password">"Forgot your password? Siminars resets it only on its web site."</p>
+                    }.into_any(),
+                    None => ().into_any(),
+                }}
             </div>
             {(provider == ProviderId::Nebula).then(|| view! {
                 <label class="lab-login__check">
