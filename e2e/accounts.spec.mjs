@@ -105,3 +105,111 @@ test('a forgot-password link that is not https is refused with the configuration
   await page.goto(`${portal.origin}/`);
   await expect(page.getByTestId('config-error')).toContainText('nemo.forgot_password_url');
 });
+
+const PAT = 'nomad_pat_demoReadAll_x7Qm2Lr9Tc4Vb8Np1Hs6Kd3Fg5Jw0Ya';
+const PAT_NO_UPLOADS = 'nomad_pat_demoNoUploads_Z4pT8sQ1vX6nB3mR7kL2wE9cY5';
+
+async function nomadPage(page) {
+  portal = await startPortal({
+    files: {
+      '/': portalPage({ body: '<lab-login providers="nomad"></lab-login>' }),
+      [`${BUNDLE_PATH}lab-login.json`]: { body: JSON.stringify(emulatorConfig()), headers: { 'content-type': 'application/json' } },
+    },
+  });
+  await page.addInitScript(() => {
+    window.__events = [];
+    for (const n of ['lab-login:signed-in', 'lab-login:signed-out', 'lab-login:error']) document.addEventListener(n, (e) => window.__events.push([n, e.detail]), true);
+  });
+  await page.goto(`${portal.origin}/`);
+  await expect(page.getByRole('tablist')).toBeVisible();
+}
+
+async function pasteToken(page, token) {
+  const panel = page.getByRole('tabpanel', { name: 'NOMAD' });
+  if (!(await panel.getByTestId('use-api-key').isChecked())) await panel.getByTestId('use-api-key').check();
+  await panel.getByLabel('Personal access token or app token').fill(token);
+  await panel.getByTestId('submit').click();
+  return panel;
+}
+
+async function emulatorToken(user, password) {
+  const r = await fetch(`${EMU}/nomad/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=password&username=${user}&password=${password}` });
+  return (await r.json()).access_token;
+}
+
+test('a NOMAD personal access token signs in, is kept in memory only, and ends at the cap and at a 401', async ({ page }) => {
+  await page.clock.install();
+  await nomadPage(page);
+  const panel = await pasteToken(page, PAT);
+  const card = page.getByTestId('session-nomad');
+  await expect(card.getByTestId('session-kind')).toHaveText('personal access token');
+  await expect(card.getByTestId('session-countdown')).toContainText('kept in this page only, until you reload it or for at most 8 hours');
+  await expect(page.getByTestId('upload-row').first()).toBeVisible();
+  await expect(panel.getByTestId('api-key')).toHaveValue('');
+  expect(await page.evaluate(() => sessionStorage.length + localStorage.length)).toBe(0);
+  expect(await page.content()).not.toContain(PAT);
+  expect((await page.evaluate(() => window.__events))[0]).toEqual(['lab-login:signed-in', expect.objectContaining({ provider: 'nomad', kind: 'personal-token' })]);
+  // The local cap.
+  await page.clock.runFor(8 * 3600 * 1000 + 2000);
+  await expect(page.getByTestId('session-nomad')).toHaveCount(0);
+  await expect(page.getByTestId('session-ended')).toHaveText('Your NOMAD session expired. Please sign in again.');
+  // A 401 ends it too.
+  await pasteToken(page, PAT);
+  await expect(page.getByTestId('session-nomad')).toBeVisible();
+  await page.route('**/uploads?**', (route) => route.fulfill({ status: 401, json: { detail: 'Could not validate credentials. The given token is invalid.' }, headers: { 'access-control-allow-origin': '*' } }));
+  await page.getByTestId('uploads-refresh').click();
+  await expect(page.getByTestId('session-nomad')).toHaveCount(0);
+  await expect(page.getByTestId('session-ended')).toContainText('no longer accepts this session');
+});
+
+test('a NOMAD app token is kept like an access token, with its exp', async ({ page }) => {
+  const access = await emulatorToken('ada', 'ada-demo-pw');
+  const app = (await (await fetch(`${EMU}/nomad/api/v1/auth/app_token?expires_in=7200`, { headers: { authorization: `Bearer ${access}` } })).json()).app_token;
+  await nomadPage(page);
+  await pasteToken(page, app);
+  const card = page.getByTestId('session-nomad');
+  await expect(card.getByTestId('session-kind')).toHaveText('app token');
+  await expect(card.getByTestId('session-countdown')).toHaveText(/expires in 1:59:5\d|expires in 2:00:00/);
+  const stored = await page.evaluate(() => Object.values(sessionStorage).map((v) => JSON.parse(v)));
+  expect(stored).toEqual([expect.objectContaining({ token: app })]);
+});
+
+for (const [name, token, message] of [
+  ['a rejected token', 'nomad_pat_notARealTokenAtAll_00000000000000000000000', 'NOMAD did not accept this token: it is wrong, expired or revoked.'],
+  ['a token without the uploads permission', PAT_NO_UPLOADS, 'Your NOMAD token works, but it is missing a permission this needs.'],
+  ['text that is no token', 'my-password', 'Paste a NOMAD personal access token (it starts with nomad_pat_) or an app token.'],
+]) {
+  test(`${name} gets its own message, and nothing is kept`, async ({ page }) => {
+    await nomadPage(page);
+    const panel = await pasteToken(page, token);
+    await expect(panel.getByTestId('error')).toContainText(message);
+    await expect(page.getByTestId('session-nomad')).toHaveCount(0);
+    await expect(panel.getByTestId('api-key')).toHaveValue('');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+}
+
+test('an expired app token is refused as such', async ({ page }) => {
+  const access = await emulatorToken('ada', 'ada-demo-pw');
+  const app = (await (await fetch(`${EMU}/nomad/api/v1/auth/app_token?expires_in=1`, { headers: { authorization: `Bearer ${access}` } })).json()).app_token;
+  await new Promise((r) => setTimeout(r, 1500));
+  await nomadPage(page);
+  const panel = await pasteToken(page, app);
+  await expect(panel.getByTestId('error')).toContainText('NOMAD did not accept this token');
+  await panel.getByText('What the server said').click();
+  await expect(panel.getByTestId('provider-message')).toHaveText('Expired token.');
+});
+
+test('an Oasis that refuses an account after a good sign-in says so, not "wrong password"', async ({ page }) => {
+  await nomadPage(page);
+  const panel = page.getByRole('tabpanel', { name: 'NOMAD' });
+  await panel.getByTestId('username').fill('outsider');
+  await panel.getByTestId('password').fill('outsider-demo-pw');
+  await panel.getByTestId('password').press('Enter');
+  await expect(page.getByTestId('session-ended')).toContainText('Your password was right, but this NOMAD server');
+  await expect(page.getByTestId('session-ended')).toContainText('does not admit your account');
+  await expect(page.getByTestId('session-nomad')).toHaveCount(0);
+  expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  const events = await page.evaluate(() => window.__events);
+  expect(events.map(([n, d]) => `${n}:${d.reason || d.kind}`)).toEqual(['lab-login:signed-in:password', 'lab-login:error:not-admitted', 'lab-login:signed-out:rejected']);
+});

@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::http::{now_ms, send, Cancel};
 use crate::providers::nebula::ApiKey;
-use crate::providers::nomad::{AppTokenLifetime, UploadsPage, UploadsQuery};
+use crate::providers::nomad::{AppTokenLifetime, PastedToken, UploadsPage, UploadsQuery};
 use crate::providers::siminars::SiminarsClient;
 use crate::providers::{
     nebula, nemo, nomad, siminars, ApiError, HttpRequest, HttpResponse, ProviderId, Session,
@@ -78,6 +78,17 @@ pub async fn sign_in_with_key(config: &Config, key: &ApiKey) -> Result<(Session,
     let base = base_url(config, ProviderId::Nebula)?;
     let response = exchange(config, &nebula::credits_request(&base, key.secret())).await?;
     nebula::parse_key_check(&base, key, &response, now_ms())
+}
+
+/// Signs in to NOMAD with a pasted personal access token or app token, proven
+/// by one call that needs authentication.
+pub async fn sign_in_with_nomad_token(
+    config: &Config,
+    token: &PastedToken,
+) -> Result<Session, ApiError> {
+    let base = base_url(config, ProviderId::Nomad)?;
+    let response = exchange(config, &nomad::token_check_request(&base, token)).await?;
+    nomad::parse_token_check(&base, token, &response, now_ms())
 }
 
 /// Nebula's balance for a signed-in token or key.

@@ -25,6 +25,12 @@ pub fn error_message(provider: ProviderId, host: &str, err: &ApiError) -> String
         ApiError::ServerError { status, .. } => {
             format!("{name} had a problem on its side (HTTP {status}). Try again in a little while.")
         }
+        ApiError::MissingPermission { .. } => format!(
+            "Your {name} token works, but it is missing a permission this needs. Make a token with that permission, or sign in with your password."
+        ),
+        ApiError::NotAdmitted { .. } => format!(
+            "Your password was right, but this {name} server ({host}) does not admit your account. Ask its administrators for access."
+        ),
         ApiError::Refused { status, .. } => format!("{name} refused the request (HTTP {status})."),
         ApiError::Unreachable => format!(
             "Could not reach {host}. The server may be down, or it may not allow requests from this page \
@@ -44,6 +50,8 @@ pub fn provider_detail(err: &ApiError) -> Option<&str> {
     match err {
         ApiError::WrongCredentials { message }
         | ApiError::SessionRejected { message }
+        | ApiError::MissingPermission { message }
+        | ApiError::NotAdmitted { message }
         | ApiError::Refused { message, .. } => message.as_deref(),
         _ => None,
     }

@@ -43,7 +43,7 @@ pub enum NotStored {
 
 /// The stored form of a session, or why it must not be stored.
 pub fn encode(session: &Session) -> Result<String, NotStored> {
-    if session.kind == TokenKind::ApiKey {
+    if session.kind.memory_only() {
         return Err(NotStored::ApiKey);
     }
     let expires_at_ms = session.expires_at_ms.ok_or(NotStored::NoExpiry)?;
@@ -74,7 +74,7 @@ pub fn decode(key: &str, value: &str, now_ms: u64) -> Decoded {
     let Ok(stored) = serde_json::from_str::<StoredSession>(value) else {
         return Decoded::Invalid;
     };
-    if stored.kind == TokenKind::ApiKey || stored.token.is_empty() {
+    if stored.kind.memory_only() || stored.token.is_empty() {
         return Decoded::Invalid;
     }
     if now_ms >= stored.expires_at_ms {
@@ -114,7 +114,9 @@ mod browser {
             f.write_str(match self {
                 Self::Unavailable => "this browser does not allow session storage here; the sign-in lasts until the page is reloaded",
                 Self::WriteRefused => "the browser refused to save the session; it lasts until the page is reloaded",
-                Self::NotStored(NotStored::ApiKey) => "API keys are kept in memory only",
+                Self::NotStored(NotStored::ApiKey) => {
+                    "API keys and personal access tokens are kept in memory only"
+                }
                 Self::NotStored(NotStored::NoExpiry) => "a token without expiry is kept in memory only",
             })
         }

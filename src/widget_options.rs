@@ -137,6 +137,7 @@ pub fn kind_key(kind: TokenKind) -> &'static str {
         TokenKind::Access => "password",
         TokenKind::App => "app-token",
         TokenKind::ApiKey => "api-key",
+        TokenKind::PersonalToken => "personal-token",
     }
 }
 
@@ -147,6 +148,8 @@ pub fn error_kind(err: &ApiError) -> &'static str {
         ApiError::SessionRejected { .. } => "session-rejected",
         ApiError::RateLimited { .. } => "rate-limited",
         ApiError::ServerError { .. } => "server-error",
+        ApiError::MissingPermission { .. } => "missing-permission",
+        ApiError::NotAdmitted { .. } => "not-admitted",
         ApiError::Refused { .. } => "refused",
         ApiError::Unreachable => "unreachable",
         ApiError::Timeout { .. } => "timeout",

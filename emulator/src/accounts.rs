@@ -12,7 +12,35 @@ pub struct NomadUser {
     pub name: &'static str,
     pub email: &'static str,
     pub uploads: Vec<Upload>,
+    /// An Oasis that does not admit this account: it signs in, then every
+    /// authenticated call answers 403, as NOMAD does.
+    pub oasis_refused: bool,
 }
+
+/// A demo personal access token (`nomad_pat_` + 32 bytes, URL-safe base64), with its scopes.
+pub struct PersonalToken {
+    pub token: &'static str,
+    pub username: &'static str,
+    pub scopes: &'static [&'static str],
+}
+
+/// ada's token with every scope a client needs.
+pub const DEMO_PAT: &str = "nomad_pat_demoReadAll_x7Qm2Lr9Tc4Vb8Np1Hs6Kd3Fg5Jw0Ya";
+/// ada's token without the uploads scope: valid, and refused with 403 by /uploads.
+pub const DEMO_PAT_NO_UPLOADS: &str = "nomad_pat_demoNoUploads_Z4pT8sQ1vX6nB3mR7kL2wE9cY5";
+
+pub const PERSONAL_TOKENS: [PersonalToken; 2] = [
+    PersonalToken {
+        token: DEMO_PAT,
+        username: "ada",
+        scopes: &["uploads:read", "entries:read"],
+    },
+    PersonalToken {
+        token: DEMO_PAT_NO_UPLOADS,
+        username: "ada",
+        scopes: &["entries:read"],
+    },
+];
 
 pub struct NemoUser {
     pub username: &'static str,
@@ -202,6 +230,7 @@ impl Accounts {
                     name: "Ada Lovelace",
                     email: "ada@nomad.example",
                     uploads: uploads(ada_id, 25),
+                    oasis_refused: false,
                 },
                 NomadUser {
                     username: "newbie",
@@ -210,6 +239,7 @@ impl Accounts {
                     name: "Nina Newbie",
                     email: "newbie@nomad.example",
                     uploads: vec![],
+                    oasis_refused: false,
                 },
                 NomadUser {
                     username: "bulk",
@@ -218,6 +248,16 @@ impl Accounts {
                     name: "Bulk Uploader",
                     email: "bulk@nomad.example",
                     uploads: uploads(bulk_id, 10_000),
+                    oasis_refused: false,
+                },
+                NomadUser {
+                    username: "outsider",
+                    password: "outsider-demo-pw",
+                    user_id: "d4a3f5e7-0000-4000-8000-0000000d0003".into(),
+                    name: "Otto Outsider",
+                    email: "outsider@elsewhere.example",
+                    uploads: vec![],
+                    oasis_refused: true,
                 },
             ],
             nemo: vec![NemoUser {
@@ -262,6 +302,19 @@ impl Accounts {
             ),
             ("NOMAD", "newbie", "newbie-demo-pw", "no uploads"),
             ("NOMAD", "bulk", "bulk-demo-pw", "10,000 uploads"),
+            (
+                "NOMAD",
+                "outsider",
+                "outsider-demo-pw",
+                "signs in, then this Oasis refuses the account (403)",
+            ),
+            ("NOMAD", "(token)", DEMO_PAT, "ada's personal access token"),
+            (
+                "NOMAD",
+                "(token)",
+                DEMO_PAT_NO_UPLOADS,
+                "valid, without the uploads scope (403)",
+            ),
             ("NeMO Archive", "jdoe", "nemo-demo-pw", ""),
             (
                 "Siminars",

@@ -1230,3 +1230,38 @@ async fn accounts_are_listed() {
         .json();
     assert!(list["accounts"].as_array().unwrap().len() >= 7);
 }
+
+#[tokio::test]
+async fn nomad_personal_access_tokens_scopes_and_oasis_refusals() {
+    let app = app();
+    let uploads = |token: &'static str| {
+        let app = app.clone();
+        async move {
+            call(
+                &app,
+                "GET",
+                "/nomad/api/v1/uploads?page_size=1",
+                None,
+                "",
+                Some(token),
+            )
+            .await
+        }
+    };
+    let good = uploads(emulator::accounts::DEMO_PAT).await;
+    assert_eq!(good.status, StatusCode::OK);
+    assert_eq!(good.json()["pagination"]["total"], 25);
+    let scoped = uploads(emulator::accounts::DEMO_PAT_NO_UPLOADS).await;
+    assert_eq!(scoped.status, StatusCode::FORBIDDEN);
+    assert_eq!(scoped.json()["detail"], "Missing scopes: uploads:read");
+    let unknown = uploads("nomad_pat_notARealTokenAtAll_000000000000000000000").await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    // The Oasis account signs in, and is refused on its first authenticated call.
+    let token = nomad_token(&app, "outsider", "outsider-demo-pw").await;
+    let refused = call(&app, "GET", "/nomad/api/v1/uploads", None, "", Some(&token)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        refused.json()["detail"],
+        "You are not authorized to access this Oasis."
+    );
+}

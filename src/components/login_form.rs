@@ -15,6 +15,7 @@ use crate::display::{
 };
 use crate::http::now_ms;
 use crate::providers::nebula::ApiKey;
+use crate::providers::nomad::{PastedToken, PERSONAL_TOKEN_CAP_MS};
 use crate::providers::{ApiError, ProviderId};
 
 /// Without a readable `Retry-After` (it is hidden cross-origin unless exposed), wait this long.
@@ -25,6 +26,7 @@ const DEFAULT_RATE_LIMIT_SECS: u64 = 30;
 enum Attempt {
     Password { username: String, password: String },
     Key(ApiKey),
+    NomadToken(PastedToken),
 }
 
 /// A failed attempt as shown: our sentence and the provider's own words.
@@ -83,6 +85,9 @@ pub fn LoginForm(
                 Attempt::Key(key) => client::sign_in_with_key(&config, &key)
                     .await
                     .map(|(session, _)| session),
+                Attempt::NomadToken(token) => {
+                    client::sign_in_with_nomad_token(&config, &token).await
+                }
             }
         }
     });
@@ -100,8 +105,15 @@ pub fn LoginForm(
                 sessions.add(session);
             }
             Err(err) => {
+                let pasted_token = provider == ProviderId::Nomad && use_key.get_untracked();
+                let message = match &err {
+                    ApiError::WrongCredentials { .. } if pasted_token => {
+                        "NOMAD did not accept this token: it is wrong, expired or revoked.".to_string()
+                    }
+                    _ => error_message(provider, &host_for_errors, &err),
+                };
                 let mut shown = Shown {
-                    message: error_message(provider, &host_for_errors, &err),
+                    message,
                     detail: provider_detail(&err).map(str::to_string),
                 };
                 match &err {
@@ -146,14 +158,27 @@ pub fn LoginForm(
             };
             let text = input.value();
             input.set_value("");
-            match ApiKey::parse(&text) {
-                Some(key) => Attempt::Key(key),
-                None => {
-                    error.set(Some(Shown {
-                        message: "An API key starts with ak_ and has no spaces.".into(),
-                        detail: None,
-                    }));
-                    return;
+            if provider == ProviderId::Nomad {
+                match PastedToken::parse(&text) {
+                    Ok(token) => Attempt::NomadToken(token),
+                    Err(_) => {
+                        error.set(Some(Shown {
+                            message: "Paste a NOMAD personal access token (it starts with nomad_pat_) or an app token.".into(),
+                            detail: None,
+                        }));
+                        return;
+                    }
+                }
+            } else {
+                match ApiKey::parse(&text) {
+                    Some(key) => Attempt::Key(key),
+                    None => {
+                        error.set(Some(Shown {
+                            message: "An API key starts with ak_ and has no spaces.".into(),
+                            detail: None,
+                        }));
+                        return;
+                    }
                 }
             }
         } else {
@@ -192,7 +217,7 @@ pub fn LoginForm(
         <form part="form" class="lab-login__form" data-testid=format!("form-{key}") on:submit=on_submit novalidate=true
             aria-busy=move || busy.get().to_string()>
             <p class="lab-login__host" data-testid="form-host">
-                {move || if use_key.get() { "Sends your key to " } else { "Sends your password to " }}
+                {move || if use_key.get() { if provider == ProviderId::Nomad { "Sends your token to " } else { "Sends your key to " } } else { "Sends your password to " }}
                 <strong>{host.clone()}</strong>
                 {insecure.then(|| view! { <span class="lab-login__insecure" role="note">" — without encryption (http)"</span> })}
             </p>
@@ -231,17 +256,36 @@ pub fn LoginForm(
                     None => ().into_any(),
                 }}
             </div>
-            {(provider == ProviderId::Nebula).then(|| view! {
-                <label class="lab-login__check">
-                    <input type="checkbox" data-testid="use-api-key" on:change=move |ev| use_key.set(event_target_checked(&ev)) />
-                    " Use an API key instead"
-                </label>
-                <div class="lab-login__fields" hidden=move || !use_key.get()>
-                    <label for=field_id("key")>"API key"</label>
-                    <input part="input" id=field_id("key") name="api-key" node_ref=key_ref type="password" placeholder="ak_…"
-                        spellcheck="false" data-testid="api-key" />
-                    <p class="lab-login__hint">"Keys never expire, so this one is kept in memory only: reloading the page forgets it."</p>
-                </div>
+            {matches!(provider, ProviderId::Nomad | ProviderId::Nebula).then(|| {
+                let (check, label, placeholder, hint) = match provider {
+                    ProviderId::Nomad => (
+                        " Use a token instead",
+                        "Personal access token or app token",
+                        "nomad_pat_…",
+                        format!(
+                            "A personal access token is kept in this page only, until you reload it or for at most {}; an app token until it expires. Neither is stored.",
+                            format_duration_words(PERSONAL_TOKEN_CAP_MS / 1000)
+                        ),
+                    ),
+                    _ => (
+                        " Use an API key instead",
+                        "API key",
+                        "ak_…",
+                        "Keys never expire, so this one is kept in memory only: reloading the page forgets it.".to_string(),
+                    ),
+                };
+                view! {
+                    <label class="lab-login__check">
+                        <input type="checkbox" data-testid="use-api-key" on:change=move |ev| use_key.set(event_target_checked(&ev)) />
+                        {check}
+                    </label>
+                    <div class="lab-login__fields" hidden=move || !use_key.get()>
+                        <label for=field_id("key")>{label}</label>
+                        <input part="input" id=field_id("key") name="api-key" node_ref=key_ref type="password" placeholder=placeholder
+                            autocomplete="off" spellcheck="false" data-testid="api-key" />
+                        <p class="lab-login__hint">{hint}</p>
+                    </div>
+                }
             })}
             <button type="submit" part="button submit" class="lab-login__submit" disabled=blocked aria-disabled=move || blocked().to_string() data-testid="submit">
                 {move || if busy.get() { format!("Signing in to {name}…") } else { format!("Sign in to {name}") }}

@@ -8,7 +8,8 @@ use leptos::task::spawn_local;
 use super::app_token::NomadAppToken;
 use super::state::{ConfigCtx, Sessions};
 use crate::client;
-use crate::display::{error_message, format_countdown};
+use crate::display::{error_message, format_countdown, format_duration_words};
+use crate::providers::nomad::PERSONAL_TOKEN_CAP_MS;
 use crate::providers::{ApiError, ProviderId, Session, TokenKind};
 use crate::widget_options::SignOutReason;
 
@@ -61,6 +62,11 @@ pub fn SessionCard(
                 <span data-testid="session-countdown">
                     {move || match remaining() {
                         None => "does not expire; kept in memory only".to_string(),
+                        Some(ms) if kind == TokenKind::PersonalToken => format!(
+                            "kept in this page only, until you reload it or for at most {} (ends in {})",
+                            format_duration_words(PERSONAL_TOKEN_CAP_MS / 1000),
+                            format_countdown(ms)
+                        ),
                         Some(_) if provider == ProviderId::Siminars => "kept until you sign out or close this tab".to_string(),
                         Some(ms) => format!("expires in {}", format_countdown(ms)),
                     }}

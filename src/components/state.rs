@@ -16,7 +16,7 @@ use wasm_bindgen::JsValue;
 
 use crate::config::Config;
 use crate::http::now_ms;
-use crate::providers::{ApiError, ProviderId, Session, TokenKind};
+use crate::providers::{ApiError, ProviderId, Session};
 use crate::session::{SessionStore, StorageError};
 use crate::widget_options::{self as events, SignOutReason};
 
@@ -370,7 +370,7 @@ impl Hub {
         }
         let not_kept = match saved {
             Ok(()) | Err(StorageError::NotStored(_)) => None,
-            Err(StorageError::Unavailable) if session.kind == TokenKind::ApiKey => None,
+            Err(StorageError::Unavailable) if session.kind.memory_only() => None,
             Err(err) => Some(err),
         };
         self.sessions

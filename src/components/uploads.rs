@@ -62,6 +62,12 @@ pub fn NomadUploads() -> impl IntoView {
             match result {
                 Ok(page) => loaded.set(Loaded::Page(page)),
                 Err(ApiError::Cancelled) => {}
+                // An Oasis that does not admit the account: the session is of no use here.
+                Err(err @ ApiError::NotAdmitted { .. }) => {
+                    let reason = error_message(ProviderId::Nomad, &session.base_url, &err);
+                    host.error(ProviderId::Nomad, &err, &reason);
+                    sessions.remove(ProviderId::Nomad, SignOutReason::Rejected, Some(reason));
+                }
                 Err(err @ ApiError::SessionRejected { .. }) => {
                     let reason = format!(
                         "{} Your uploads need a new sign-in.",

@@ -89,7 +89,8 @@ export interface SignedOutDetail {
 export interface ErrorDetail {
   provider: ProviderKey;
   kind:
-    | 'wrong-credentials' | 'session-rejected' | 'rate-limited' | 'server-error' | 'refused'
+    | 'wrong-credentials' | 'session-rejected' | 'missing-permission' | 'not-admitted'
+    | 'rate-limited' | 'server-error' | 'refused'
     | 'unreachable' | 'timeout' | 'malformed-answer' | 'not-sent';
   /** The sentence the widget showed. */
   message: string;

@@ -113,6 +113,11 @@ pub enum ApiError {
         status: u16,
         retry_after_secs: Option<u64>,
     },
+    /// The token is valid but lacks a permission this call needs (NOMAD's 403 "Missing scopes").
+    MissingPermission { message: Option<String> },
+    /// The credentials were right, but this server does not admit the account
+    /// (a NOMAD Oasis answers 403 on the first authenticated call).
+    NotAdmitted { message: Option<String> },
     /// The server refused the request for another reason (a 4xx that is not about credentials).
     Refused {
         status: u16,
@@ -145,6 +150,8 @@ impl fmt::Display for ApiError {
                 retry_after_secs: None,
             } => f.write_str("too many attempts; try again later"),
             Self::ServerError { status, .. } => write!(f, "the server failed (HTTP {status})"),
+            Self::MissingPermission { .. } => f.write_str("the token lacks a permission"),
+            Self::NotAdmitted { .. } => f.write_str("the server does not admit this account"),
             Self::Refused { status, message } => match message {
                 Some(m) => write!(f, "the server refused the request (HTTP {status}): {m}"),
                 None => write!(f, "the server refused the request (HTTP {status})"),

@@ -69,14 +69,23 @@ pub enum TokenKind {
     App,
     /// A Nebula `ak_` key: never expires, so it is kept in memory only.
     ApiKey,
+    /// A NOMAD personal access token: opaque and long-lived, so it is kept in
+    /// memory only, under the widget's own cap.
+    PersonalToken,
 }
 
 impl TokenKind {
+    /// Kinds that are never stored: long-lived, so they stay in this page only.
+    pub fn memory_only(self) -> bool {
+        matches!(self, Self::ApiKey | Self::PersonalToken)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Access => "access token",
             Self::App => "app token",
             Self::ApiKey => "API key",
+            Self::PersonalToken => "personal access token",
         }
     }
 }

@@ -1,5 +1,5 @@
 //! NOMAD (FAIRmat): password sign-in, app tokens and the uploads list.
-//! See `providers.md` § NOMAD for every rule this follows.
+//! See `docs/providers.md` § NOMAD for every rule this follows.
 
 use serde_json::{Map, Value};
 
@@ -7,6 +7,7 @@ use super::answer::{generic_failure, id_field, str_field, whole_number};
 use super::jwt::{decode_claims, expiry_from, expiry_or_fallback};
 use super::{
     endpoint, ApiError, HttpRequest, HttpResponse, Method, ProviderId, Secret, Session, TokenKind,
+    UserInfo,
 };
 
 pub const DEFAULT_BASE_URL: &str = "https://nomad-lab.eu/prod/v1/api/v1";
@@ -88,8 +89,115 @@ fn failure(resp: &HttpResponse) -> ApiError {
         503 => ApiError::RateLimited {
             retry_after_secs: resp.retry_after_secs(),
         },
+        // Two different 403s, told apart by NOMAD's own `detail` (wording unconfirmed):
+        // a token without a scope, and an Oasis that does not admit the account.
+        403 => {
+            let message = resp.provider_message();
+            if message
+                .as_deref()
+                .is_some_and(|m| m.to_ascii_lowercase().contains("scope"))
+            {
+                ApiError::MissingPermission { message }
+            } else {
+                ApiError::NotAdmitted { message }
+            }
+        }
         _ => generic_failure(resp),
     }
+}
+
+/// The widget's own cap on a personal access token, whose expiry it cannot read.
+pub const PERSONAL_TOKEN_CAP_MS: u64 = 8 * 3600 * 1000;
+
+/// A token pasted instead of a password. Deliberately not `Debug`.
+#[derive(Clone)]
+pub enum PastedToken {
+    /// `nomad_pat_…`: opaque, long-lived; kept in memory under the local cap.
+    Personal(Secret),
+    /// An app token: a JWT, kept like an access token, with its `exp`.
+    App(Secret),
+}
+
+impl PastedToken {
+    /// Recognises a personal access token or an app token, or says what it is not.
+    pub fn parse(text: &str) -> Result<Self, ApiError> {
+        let token = text.trim();
+        let base64url = |s: &str| {
+            s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
+        if let Some(rest) = token.strip_prefix("nomad_pat_") {
+            if rest.len() >= 20 && base64url(rest) {
+                return Ok(Self::Personal(Secret::new(token)));
+            }
+        } else if decode_claims(token).is_some() {
+            return Ok(Self::App(Secret::new(token)));
+        }
+        Err(ApiError::NotSent {
+            reason: "this is not a NOMAD personal access token (nomad_pat_…) or app token".into(),
+        })
+    }
+
+    pub fn secret(&self) -> &Secret {
+        match self {
+            Self::Personal(s) | Self::App(s) => s,
+        }
+    }
+}
+
+/// The check of a pasted token: one upload, which needs authentication.
+pub fn token_check_request(base_url: &str, token: &PastedToken) -> HttpRequest {
+    let query = UploadsQuery {
+        page_size: 1,
+        ..UploadsQuery::default()
+    };
+    uploads_request(base_url, token.secret(), &query)
+}
+
+/// A session from a pasted token the server accepted. A refused token is a
+/// wrong credential (401); a valid one without the uploads permission, or an
+/// account this server does not admit, is its own 403.
+pub fn parse_token_check(
+    base_url: &str,
+    token: &PastedToken,
+    resp: &HttpResponse,
+    received_at_ms: u64,
+) -> Result<Session, ApiError> {
+    let query = UploadsQuery {
+        page_size: 1,
+        ..UploadsQuery::default()
+    };
+    parse_uploads(resp, &query).map_err(|e| match e {
+        ApiError::SessionRejected { message } => ApiError::WrongCredentials { message },
+        other => other,
+    })?;
+    let (kind, expires_at_ms, user) = match token {
+        PastedToken::Personal(_) => (
+            TokenKind::PersonalToken,
+            Some(received_at_ms + PERSONAL_TOKEN_CAP_MS),
+            UserInfo::default(),
+        ),
+        PastedToken::App(secret) => {
+            // Issued some time ago, so its `exp` is the only expiry there is.
+            let claims = decode_claims(secret.expose()).unwrap_or_default();
+            let expires = claims.exp.and_then(|exp| exp.checked_mul(1000));
+            (TokenKind::App, expires, claims.user)
+        }
+    };
+    if expires_at_ms.is_some_and(|at| at <= received_at_ms) {
+        return Err(ApiError::WrongCredentials {
+            message: Some("The token has expired.".into()),
+        });
+    }
+    Ok(Session {
+        provider: ProviderId::Nomad,
+        base_url: base_url.to_string(),
+        token: token.secret().clone(),
+        kind,
+        received_at_ms,
+        expires_at_ms,
+        user,
+    })
 }
 
 /// An app-token lifetime, which NOMAD bounds to `0 < s <= 2592000` (30 days).
@@ -743,5 +851,66 @@ mod tests {
                 "{body}"
             );
         }
+    }
+
+    const PAT: &str = "nomad_pat_demoReadAll_x7Qm2Lr9Tc4Vb8Np1Hs6Kd3Fg5Jw0Ya";
+
+    fn one_upload() -> HttpResponse {
+        HttpResponse::new(200, r#"{"pagination": {"total": 25, "page": 1, "page_size": 1}, "data": [{"upload_id": "u1"}]}"#)
+    }
+
+    #[test]
+    fn pasted_tokens_are_recognised_or_refused() {
+        assert!(matches!(PastedToken::parse(&format!("  {PAT}\n")), Ok(PastedToken::Personal(_))));
+        let app = make_jwt(&json!({"typ": "app", "exp": 1_700_003_600, "sub": "u"}));
+        assert!(matches!(PastedToken::parse(&app), Ok(PastedToken::App(_))));
+        for bad in ["", "nomad_pat_", "nomad_pat_short", "nomad_pat_has spaces in it somewhere", "ak_key", "hello", "a.b.c"] {
+            assert!(PastedToken::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_token_is_checked_with_one_authenticated_call() {
+        let token = PastedToken::parse(PAT).ok().unwrap();
+        let req = token_check_request(BASE, &token);
+        assert_eq!(req.url, "https://nomad.example/api/v1/uploads?page_size=1&page=1&order_by=upload_create_time&order=desc");
+        assert_eq!(req.bearer.as_ref().map(|b| b.expose()), Some(PAT));
+    }
+
+    #[test]
+    fn a_personal_token_gets_the_local_cap_and_is_never_stored() {
+        let token = PastedToken::parse(PAT).ok().unwrap();
+        let s = parse_token_check(BASE, &token, &one_upload(), NOW).unwrap();
+        assert_eq!(s.kind, TokenKind::PersonalToken);
+        assert_eq!(s.expires_at_ms, Some(NOW + PERSONAL_TOKEN_CAP_MS));
+        assert!(s.kind.memory_only());
+        assert_eq!(crate::session::encode(&s), Err(crate::session::NotStored::ApiKey));
+    }
+
+    #[test]
+    fn an_app_token_keeps_its_exp_and_an_expired_one_is_refused() {
+        let app = make_jwt(&json!({"typ": "app", "exp": NOW / 1000 + 3600, "sub": "u1", "name": "Ada"}));
+        let token = PastedToken::parse(&app).ok().unwrap();
+        let s = parse_token_check(BASE, &token, &one_upload(), NOW).unwrap();
+        assert_eq!((s.kind, s.expires_at_ms), (TokenKind::App, Some(NOW + 3_600_000)));
+        assert_eq!(s.user.name.as_deref(), Some("Ada"));
+        let old = make_jwt(&json!({"typ": "app", "exp": NOW / 1000 - 1}));
+        let token = PastedToken::parse(&old).ok().unwrap();
+        assert!(matches!(parse_token_check(BASE, &token, &one_upload(), NOW), Err(ApiError::WrongCredentials { .. })));
+    }
+
+    #[test]
+    fn refusals_of_a_token_each_have_their_own_error() {
+        let token = PastedToken::parse(PAT).ok().unwrap();
+        let check = |status, body: &str| parse_token_check(BASE, &token, &HttpResponse::new(status, body), NOW).err().unwrap();
+        assert!(matches!(check(401, r#"{"detail": "Could not validate credentials."}"#), ApiError::WrongCredentials { .. }));
+        assert_eq!(
+            check(403, r#"{"detail": "Missing scopes: uploads:read"}"#),
+            ApiError::MissingPermission { message: Some("Missing scopes: uploads:read".into()) }
+        );
+        assert_eq!(
+            check(403, r#"{"detail": "You are not authorized to access this Oasis."}"#),
+            ApiError::NotAdmitted { message: Some("You are not authorized to access this Oasis.".into()) }
+        );
     }
 }
