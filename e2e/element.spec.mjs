@@ -202,8 +202,11 @@ test('every event and its detail, for every provider; no secret in any of them',
   const tokens = await page.evaluate(() => Object.values(sessionStorage).map((v) => JSON.parse(v).token));
   expect(tokens).toHaveLength(4);
   // Every sign-out, then a wrong password.
+  for (const p of ['nomad', 'nemo', 'siminars', 'nebula']) {
+    await w.getByRole('tab', { name: TABS[p] }).click();
+    await w.getByTestId(`sign-out-${p}`).click();
+  }
   await w.getByRole('tab', { name: 'NeMO Archive' }).click();
-  for (const p of ['nomad', 'nemo', 'siminars', 'nebula']) await w.getByTestId(`sign-out-${p}`).click();
   const panel = w.getByRole('tabpanel', { name: 'NeMO Archive' });
   await panel.getByTestId('username').fill('jdoe');
   await panel.getByTestId('password').fill('not-the-password');

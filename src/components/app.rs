@@ -89,19 +89,21 @@ pub fn App(
         }
     };
 
+    // A provider's tab holds its whole story: the form, or once signed in, who,
+    // until when, sign-out, and (NOMAD) the uploads.
+    let session_of = move |p: ProviderId| {
+        sessions
+            .list
+            .with_untracked(|list| list.iter().find(|s| s.provider == p).cloned())
+    };
+
     view! {
         <div class="lab-login" data-testid="lab-login" data-theme=theme.key() lang=lang>
-            <div class="lab-login__sessions" data-testid="sessions" aria-live="polite">
-                <For each=move || sessions.list.get() key=|s| (s.provider, s.received_at_ms) let:session>
-                    <SessionCard session=session />
-                </For>
+            <div class="lab-login__notices" aria-live="polite">
                 {move || sessions.ended.get().map(|reason| view! {
                     <p class="lab-login__ended" role="status" data-testid="session-ended">{reason}</p>
                 })}
             </div>
-            <Show when=move || sessions.has(ProviderId::Nomad)>
-                <NomadUploads />
-            </Show>
             <div class="lab-login__tabs" role="tablist" aria-label="Sign in to" on:keydown=on_tab_key>
                 {providers.iter().map(|&p| view! {
                     <button
@@ -116,10 +118,20 @@ pub fn App(
                         on:click=move |_| selected.set(Some(p))
                     >
                         {p.display_name()}
+                        <Show when=move || sessions.has(p)>
+                            // A mark that is not colour alone, and a name for screen readers.
+                            <span class="lab-login__mark" aria-hidden="true">" ✓"</span>
+                            <span class="lab-login__sr" data-testid="signed-in-mark">" (signed in)"</span>
+                        </Show>
                     </button>
                 }).collect_view()}
             </div>
-            {providers.iter().map(|&p| view! {
+            {providers.iter().map(|&p| {
+                // Re-render the panel only when this provider's session changes.
+                let signed_in = Memo::new(move |_| {
+                    sessions.list.with(|l| l.iter().find(|s| s.provider == p).map(|s| s.received_at_ms))
+                });
+                view! {
                 <div
                     role="tabpanel"
                     class="lab-login__panel"
@@ -127,8 +139,15 @@ pub fn App(
                     aria-labelledby=tab_id(p)
                     hidden=move || selected.get() != Some(p)
                 >
-                    <LoginForm provider=p />
+                    {move || match signed_in.get().and_then(|_| session_of(p)) {
+                        Some(session) => view! {
+                            <SessionCard session=session />
+                            {(p == ProviderId::Nomad).then(|| view! { <NomadUploads /> })}
+                        }.into_any(),
+                        None => view! { <LoginForm provider=p /> }.into_any(),
+                    }}
                 </div>
+                }
             }).collect_view()}
         </div>
     }

@@ -108,7 +108,8 @@ pub fn LoginForm(
                 let pasted_token = provider == ProviderId::Nomad && use_key.get_untracked();
                 let message = match &err {
                     ApiError::WrongCredentials { .. } if pasted_token => {
-                        "NOMAD did not accept this token: it is wrong, expired or revoked.".to_string()
+                        "NOMAD did not accept this token: it is wrong, expired or revoked."
+                            .to_string()
                     }
                     _ => error_message(provider, &host_for_errors, &err),
                 };
@@ -282,7 +283,7 @@ pub fn LoginForm(
                     <div class="lab-login__fields" hidden=move || !use_key.get()>
                         <label for=field_id("key")>{label}</label>
                         <input part="input" id=field_id("key") name="api-key" node_ref=key_ref type="password" placeholder=placeholder
-                            autocomplete="off" spellcheck="false" data-testid="api-key" />
+                            spellcheck="false" data-testid="api-key" />
                         <p class="lab-login__hint">{hint}</p>
                     </div>
                 }

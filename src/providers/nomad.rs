@@ -856,15 +856,29 @@ mod tests {
     const PAT: &str = "nomad_pat_demoReadAll_x7Qm2Lr9Tc4Vb8Np1Hs6Kd3Fg5Jw0Ya";
 
     fn one_upload() -> HttpResponse {
-        HttpResponse::new(200, r#"{"pagination": {"total": 25, "page": 1, "page_size": 1}, "data": [{"upload_id": "u1"}]}"#)
+        HttpResponse::new(
+            200,
+            r#"{"pagination": {"total": 25, "page": 1, "page_size": 1}, "data": [{"upload_id": "u1"}]}"#,
+        )
     }
 
     #[test]
     fn pasted_tokens_are_recognised_or_refused() {
-        assert!(matches!(PastedToken::parse(&format!("  {PAT}\n")), Ok(PastedToken::Personal(_))));
+        assert!(matches!(
+            PastedToken::parse(&format!("  {PAT}\n")),
+            Ok(PastedToken::Personal(_))
+        ));
         let app = make_jwt(&json!({"typ": "app", "exp": 1_700_003_600, "sub": "u"}));
         assert!(matches!(PastedToken::parse(&app), Ok(PastedToken::App(_))));
-        for bad in ["", "nomad_pat_", "nomad_pat_short", "nomad_pat_has spaces in it somewhere", "ak_key", "hello", "a.b.c"] {
+        for bad in [
+            "",
+            "nomad_pat_",
+            "nomad_pat_short",
+            "nomad_pat_has spaces in it somewhere",
+            "ak_key",
+            "hello",
+            "a.b.c",
+        ] {
             assert!(PastedToken::parse(bad).is_err(), "{bad}");
         }
     }
@@ -884,33 +898,57 @@ mod tests {
         assert_eq!(s.kind, TokenKind::PersonalToken);
         assert_eq!(s.expires_at_ms, Some(NOW + PERSONAL_TOKEN_CAP_MS));
         assert!(s.kind.memory_only());
-        assert_eq!(crate::session::encode(&s), Err(crate::session::NotStored::ApiKey));
+        assert_eq!(
+            crate::session::encode(&s),
+            Err(crate::session::NotStored::ApiKey)
+        );
     }
 
     #[test]
     fn an_app_token_keeps_its_exp_and_an_expired_one_is_refused() {
-        let app = make_jwt(&json!({"typ": "app", "exp": NOW / 1000 + 3600, "sub": "u1", "name": "Ada"}));
+        let app =
+            make_jwt(&json!({"typ": "app", "exp": NOW / 1000 + 3600, "sub": "u1", "name": "Ada"}));
         let token = PastedToken::parse(&app).ok().unwrap();
         let s = parse_token_check(BASE, &token, &one_upload(), NOW).unwrap();
-        assert_eq!((s.kind, s.expires_at_ms), (TokenKind::App, Some(NOW + 3_600_000)));
+        assert_eq!(
+            (s.kind, s.expires_at_ms),
+            (TokenKind::App, Some(NOW + 3_600_000))
+        );
         assert_eq!(s.user.name.as_deref(), Some("Ada"));
         let old = make_jwt(&json!({"typ": "app", "exp": NOW / 1000 - 1}));
         let token = PastedToken::parse(&old).ok().unwrap();
-        assert!(matches!(parse_token_check(BASE, &token, &one_upload(), NOW), Err(ApiError::WrongCredentials { .. })));
+        assert!(matches!(
+            parse_token_check(BASE, &token, &one_upload(), NOW),
+            Err(ApiError::WrongCredentials { .. })
+        ));
     }
 
     #[test]
     fn refusals_of_a_token_each_have_their_own_error() {
         let token = PastedToken::parse(PAT).ok().unwrap();
-        let check = |status, body: &str| parse_token_check(BASE, &token, &HttpResponse::new(status, body), NOW).err().unwrap();
-        assert!(matches!(check(401, r#"{"detail": "Could not validate credentials."}"#), ApiError::WrongCredentials { .. }));
+        let check = |status, body: &str| {
+            parse_token_check(BASE, &token, &HttpResponse::new(status, body), NOW)
+                .err()
+                .unwrap()
+        };
+        assert!(matches!(
+            check(401, r#"{"detail": "Could not validate credentials."}"#),
+            ApiError::WrongCredentials { .. }
+        ));
         assert_eq!(
             check(403, r#"{"detail": "Missing scopes: uploads:read"}"#),
-            ApiError::MissingPermission { message: Some("Missing scopes: uploads:read".into()) }
+            ApiError::MissingPermission {
+                message: Some("Missing scopes: uploads:read".into())
+            }
         );
         assert_eq!(
-            check(403, r#"{"detail": "You are not authorized to access this Oasis."}"#),
-            ApiError::NotAdmitted { message: Some("You are not authorized to access this Oasis.".into()) }
+            check(
+                403,
+                r#"{"detail": "You are not authorized to access this Oasis."}"#
+            ),
+            ApiError::NotAdmitted {
+                message: Some("You are not authorized to access this Oasis.".into())
+            }
         );
     }
 }

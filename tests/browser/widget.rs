@@ -46,10 +46,14 @@ async fn nomad_sign_in_shows_the_session_and_the_uploads() {
     );
     assert!(text(&host, "[data-testid=session-nomad]").contains("Ada Lovelace"));
     assert!(text(&host, "[data-testid=session-countdown]").contains("expires in"));
+    // The NOMAD tab now holds the session instead of the form, and says so.
+    assert!(find(&host, "[data-testid=form-nomad]").is_none());
     assert_eq!(
-        input(&host, "[data-testid=form-nomad] [data-testid=password]").value(),
-        "",
-        "password emptied"
+        text(
+            &host,
+            "[data-testid=tab-nomad] [data-testid=signed-in-mark]"
+        ),
+        " (signed in)"
     );
     assert_eq!(storage().length().unwrap(), 1);
     assert_nowhere(&host, "ada-demo-pw");
@@ -230,10 +234,10 @@ async fn a_nebula_api_key_is_checked_and_kept_in_memory_only() {
     tick().await;
     get(&host, "[data-testid=tab-nebula]").click();
     let toggle: web_sys::HtmlInputElement =
-        get(&host, "[data-testid=use-api-key]").unchecked_into();
+        get(&host, "[data-testid=form-nebula] [data-testid=use-api-key]").unchecked_into();
     toggle.click();
     tick().await;
-    input(&host, "[data-testid=api-key]").set_value("ak_wrongKey");
+    input(&host, "[data-testid=form-nebula] [data-testid=api-key]").set_value("ak_wrongKey");
     get(&host, "[data-testid=form-nebula] [data-testid=submit]").click();
     assert!(
         until(
@@ -243,12 +247,16 @@ async fn a_nebula_api_key_is_checked_and_kept_in_memory_only() {
         .await
     );
 
-    input(&host, "[data-testid=api-key]").set_value("ak_demoKey_W4KL0Rw8Rv6Mp7h7fY77dFgHDl");
+    input(&host, "[data-testid=form-nebula] [data-testid=api-key]")
+        .set_value("ak_demoKey_W4KL0Rw8Rv6Mp7h7fY77dFgHDl");
     get(&host, "[data-testid=form-nebula] [data-testid=submit]").click();
     assert!(until(|| text(&host, "[data-testid=session-nebula]").contains("42.50")).await);
     assert!(text(&host, "[data-testid=session-nebula]").contains("API key"));
     assert_eq!(storage().length().unwrap(), 0, "API keys are never stored");
-    assert_eq!(input(&host, "[data-testid=api-key]").value(), "");
+    assert!(
+        find(&host, "[data-testid=form-nebula]").is_none(),
+        "the tab holds the session now"
+    );
     assert_nowhere(&host, "ak_demoKey_W4KL0Rw8Rv6Mp7h7fY77dFgHDl");
     host.remove();
 }
