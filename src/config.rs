@@ -48,6 +48,8 @@ pub struct Config {
     /// NOMAD's account service; the others have none until configured (Siminars
     /// resets only on its web site).
     pub forgot_password: Vec<(ProviderId, String)>,
+    /// The host's own wording of any message, per language. Defaults to none.
+    pub messages: crate::messages::Overrides,
 }
 
 /// NOMAD's accounts live in its Keycloak realm, whose standard reset page this is.
@@ -72,6 +74,7 @@ impl Default for Config {
             request_timeout_secs: 20,
             allow_insecure_http: false,
             forgot_password: vec![(ProviderId::Nomad, NOMAD_FORGOT_PASSWORD.into())],
+            messages: Vec::new(),
         }
     }
 }
@@ -127,6 +130,9 @@ struct ConfigFile {
     nebula: Option<Option<EndpointFile>>,
     #[serde(default)]
     options: OptionsFile,
+    /// `{"de": {"form.submit": "Anmelden bei {provider}"}}`
+    #[serde(default)]
+    messages: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 /// Tells a key given as `null` (`Some(None)`) from a missing key (`None`).
@@ -158,6 +164,23 @@ impl Config {
             return Err(ConfigError(
                 "options.request_timeout_secs must be between 1 and 300".into(),
             ));
+        }
+        for (lang, texts) in &file.messages {
+            if crate::messages::Lang::from_tag(lang).is_none() {
+                return Err(ConfigError(format!(
+                    "messages.{lang}: the widget speaks en and de"
+                )));
+            }
+            for (key, text) in texts {
+                if !crate::messages::is_key(key) {
+                    return Err(ConfigError(format!(
+                        "messages.{lang}.{key} is not a message of the widget"
+                    )));
+                }
+                self.messages.retain(|(l, k, _)| !(l == lang && k == key));
+                self.messages
+                    .push((lang.clone(), key.clone(), text.clone()));
+            }
         }
         let insecure = self.allow_insecure_http;
         for (id, given) in [
@@ -755,5 +778,29 @@ pub(crate) mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn hosts_may_reword_known_messages_in_known_languages() {
+        let c = Config::default()
+            .merge_json(
+                r#"{"messages": {"de": {"form.submit": "Einloggen: {provider}"}}}"#,
+                &TestUrls,
+            )
+            .unwrap();
+        assert_eq!(
+            c.messages,
+            vec![(
+                "de".into(),
+                "form.submit".into(),
+                "Einloggen: {provider}".into()
+            )]
+        );
+        assert!(Config::default()
+            .merge_json(r#"{"messages": {"de": {"no.such.key": "x"}}}"#, &TestUrls)
+            .is_err());
+        assert!(Config::default()
+            .merge_json(r#"{"messages": {"xx": {"form.submit": "x"}}}"#, &TestUrls)
+            .is_err());
     }
 }

@@ -1,47 +1,47 @@
 //! How things are worded for people: error messages and countdowns. Pure, so
 //! the wording is tested natively and is the same in every view.
 
+use crate::messages::Messages;
 use crate::providers::{ApiError, ProviderId};
 
 /// The sentence shown for an error from `provider` at `host`. Wrong-credential
 /// wording is fixed per provider (the provider's own text goes to the
 /// "details" disclosure, see [`provider_detail`]); no wording ever holds a secret.
-pub fn error_message(provider: ProviderId, host: &str, err: &ApiError) -> String {
+pub fn error_message(m: &Messages, provider: ProviderId, host: &str, err: &ApiError) -> String {
     let name = provider.display_name();
+    let with = |key: &str, more: &[(&str, &str)]| {
+        let mut args = vec![("provider", name), ("host", host)];
+        args.extend_from_slice(more);
+        m.fmt(key, &args)
+    };
     match err {
-        ApiError::WrongCredentials { .. } => match provider {
-            ProviderId::Nomad => "NOMAD did not accept this username and password.".into(),
-            ProviderId::Nemo => "NeMO Archive did not accept this username and password.".into(),
-            ProviderId::Siminars => "Siminars did not accept this email and password.".into(),
-            ProviderId::Nebula => "Nebula Block did not accept these credentials.".into(),
-        },
-        ApiError::SessionRejected { .. } => format!("{name} no longer accepts this session. Please sign in again."),
-        ApiError::RateLimited { retry_after_secs: Some(s) } => {
-            format!("{name} has had too many attempts. You can try again in {}.", format_duration_words(*s))
-        }
-        ApiError::RateLimited { retry_after_secs: None } => {
-            format!("{name} has had too many attempts. Wait a minute before trying again.")
-        }
+        ApiError::WrongCredentials { .. } => m.get(&format!("error.wrong.{}", provider.key())),
+        ApiError::SessionRejected { .. } => with("error.session-rejected", &[]),
+        ApiError::RateLimited {
+            retry_after_secs: Some(s),
+        } => with(
+            "error.rate-limited-for",
+            &[("wait", &format_duration_words(m, *s))],
+        ),
+        ApiError::RateLimited {
+            retry_after_secs: None,
+        } => with("error.rate-limited", &[]),
         ApiError::ServerError { status, .. } => {
-            format!("{name} had a problem on its side (HTTP {status}). Try again in a little while.")
+            with("error.server", &[("status", &status.to_string())])
         }
-        ApiError::MissingPermission { .. } => format!(
-            "Your {name} token works, but it is missing a permission this needs. Make a token with that permission, or sign in with your password."
-        ),
-        ApiError::NotAdmitted { .. } => format!(
-            "Your password was right, but this {name} server ({host}) does not admit your account. Ask its administrators for access."
-        ),
-        ApiError::Refused { status, .. } => format!("{name} refused the request (HTTP {status})."),
-        ApiError::Unreachable => format!(
-            "Could not reach {host}. The server may be down, or it may not allow requests from this page \
-             (CORS); a lab portal may need a reverse proxy."
-        ),
-        ApiError::Timeout { after_ms } => {
-            format!("{host} did not answer within {}. Try again.", format_duration_words(after_ms / 1000))
+        ApiError::MissingPermission { .. } => with("error.missing-permission", &[]),
+        ApiError::NotAdmitted { .. } => with("error.not-admitted", &[]),
+        ApiError::Refused { status, .. } => {
+            with("error.refused", &[("status", &status.to_string())])
         }
-        ApiError::Malformed { what, .. } => format!("{name} sent an answer this widget could not read: {what}."),
-        ApiError::NotSent { reason } => format!("Nothing was sent: {reason}."),
-        ApiError::Cancelled => "The request was cancelled.".into(),
+        ApiError::Unreachable => with("error.unreachable", &[]),
+        ApiError::Timeout { after_ms } => with(
+            "error.timeout",
+            &[("wait", &format_duration_words(m, after_ms / 1000))],
+        ),
+        ApiError::Malformed { what, .. } => with("error.malformed", &[("what", what)]),
+        ApiError::NotSent { reason } => with("error.not-sent", &[("reason", reason)]),
+        ApiError::Cancelled => m.get("error.cancelled"),
     }
 }
 
@@ -71,17 +71,16 @@ pub fn format_countdown(remaining_ms: u64) -> String {
 }
 
 /// `45 seconds`, `2 minutes`, `1 hour 30 minutes`.
-pub fn format_duration_words(secs: u64) -> String {
-    let plural = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+pub fn format_duration_words(m: &Messages, secs: u64) -> String {
     match secs {
-        0..=59 => plural(secs, "second"),
-        60..=3599 => plural(secs.div_ceil(60), "minute"),
-        _ if secs >= 86_400 && secs.is_multiple_of(86_400) => plural(secs / 86_400, "day"),
-        _ if secs % 3600 / 60 == 0 => plural(secs / 3600, "hour"),
+        0..=59 => m.plural("unit.second", secs),
+        60..=3599 => m.plural("unit.minute", secs.div_ceil(60)),
+        _ if secs >= 86_400 && secs.is_multiple_of(86_400) => m.plural("unit.day", secs / 86_400),
+        _ if secs % 3600 / 60 == 0 => m.plural("unit.hour", secs / 3600),
         _ => format!(
             "{} {}",
-            plural(secs / 3600, "hour"),
-            plural(secs % 3600 / 60, "minute")
+            m.plural("unit.hour", secs / 3600),
+            m.plural("unit.minute", secs % 3600 / 60)
         ),
     }
 }
@@ -133,26 +132,24 @@ pub fn parse_utc_timestamp(text: &str) -> Option<u64> {
 }
 
 /// `just now`, `5 minutes ago`, `3 days ago`, `2 years ago` (or `in …` for the future).
-pub fn relative_time(then_ms: u64, now_ms: u64) -> String {
+pub fn relative_time(m: &Messages, then_ms: u64, now_ms: u64) -> String {
     let (secs, future) = if now_ms >= then_ms {
         ((now_ms - then_ms) / 1000, false)
     } else {
         ((then_ms - now_ms) / 1000, true)
     };
-    let plural = |n: u64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
     let span = match secs {
-        0..=44 => return "just now".into(),
-        45..=3599 => plural(secs.div_ceil(60).max(1), "minute"),
-        3600..=86_399 => plural(secs / 3600, "hour"),
-        86_400..=2_591_999 => plural(secs / 86_400, "day"),
-        2_592_000..=31_535_999 => plural(secs / 2_592_000, "month"),
-        _ => plural(secs / 31_536_000, "year"),
+        0..=44 => return m.get("time.just-now"),
+        45..=3599 => m.plural("unit.minute", secs.div_ceil(60).max(1)),
+        3600..=86_399 => m.plural("unit.hour", secs / 3600),
+        86_400..=2_591_999 => m.plural("unit.day", secs / 86_400),
+        2_592_000..=31_535_999 => m.plural("unit.month", secs / 2_592_000),
+        _ => m.plural("unit.year", secs / 31_536_000),
     };
-    if future {
-        format!("in {span}")
-    } else {
-        format!("{span} ago")
-    }
+    m.fmt(
+        if future { "time.in" } else { "time.ago" },
+        &[("span", &span)],
+    )
 }
 
 /// Where a page sits in a list: items `first..=last` of `total`, and the last page.
@@ -183,15 +180,17 @@ impl PageSpan {
     }
 
     /// `1–25 of 10,000`.
-    pub fn label(&self) -> String {
+    pub fn label(&self, m: &Messages) -> String {
         if self.total == 0 {
-            return "0 of 0".into();
+            return m.get("uploads.span-empty");
         }
-        format!(
-            "{}–{} of {}",
-            group_digits(self.first),
-            group_digits(self.last),
-            group_digits(self.total)
+        m.fmt(
+            "uploads.span",
+            &[
+                ("first", &group_digits(self.first)),
+                ("last", &group_digits(self.last)),
+                ("total", &group_digits(self.total)),
+            ],
         )
     }
 }
@@ -220,6 +219,10 @@ pub fn backoff_after_failures(failures: u32) -> Option<u64> {
 mod tests {
     use super::*;
 
+    fn en() -> Messages {
+        Messages::english()
+    }
+
     #[test]
     fn countdowns() {
         assert_eq!(format_countdown(0), "0:00");
@@ -232,14 +235,14 @@ mod tests {
 
     #[test]
     fn durations_in_words() {
-        assert_eq!(format_duration_words(1), "1 second");
-        assert_eq!(format_duration_words(45), "45 seconds");
-        assert_eq!(format_duration_words(61), "2 minutes");
-        assert_eq!(format_duration_words(3600), "1 hour");
-        assert_eq!(format_duration_words(5400), "1 hour 30 minutes");
-        assert_eq!(format_duration_words(86_400), "1 day");
-        assert_eq!(format_duration_words(30 * 86_400), "30 days");
-        assert_eq!(format_duration_words(90_000), "25 hours");
+        assert_eq!(format_duration_words(&en(), 1), "1 second");
+        assert_eq!(format_duration_words(&en(), 45), "45 seconds");
+        assert_eq!(format_duration_words(&en(), 61), "2 minutes");
+        assert_eq!(format_duration_words(&en(), 3600), "1 hour");
+        assert_eq!(format_duration_words(&en(), 5400), "1 hour 30 minutes");
+        assert_eq!(format_duration_words(&en(), 86_400), "1 day");
+        assert_eq!(format_duration_words(&en(), 30 * 86_400), "30 days");
+        assert_eq!(format_duration_words(&en(), 90_000), "25 hours");
     }
 
     #[test]
@@ -249,7 +252,7 @@ mod tests {
         };
         let texts: Vec<String> = ProviderId::ALL
             .iter()
-            .map(|p| error_message(*p, "h", &err))
+            .map(|p| error_message(&en(), *p, "h", &err))
             .collect();
         for t in &texts {
             assert!(!t.contains("<b>"), "{t}");
@@ -266,6 +269,7 @@ mod tests {
     #[test]
     fn unreachable_mentions_cors_and_the_host() {
         let t = error_message(
+            &en(),
             ProviderId::Nemo,
             "api.nemoarchive.org",
             &ApiError::Unreachable,
@@ -279,6 +283,7 @@ mod tests {
     #[test]
     fn rate_limits_say_how_long() {
         let t = error_message(
+            &en(),
             ProviderId::Nomad,
             "h",
             &ApiError::RateLimited {
@@ -319,25 +324,34 @@ mod tests {
     #[test]
     fn relative_times() {
         let now = 1_000_000_000_000;
-        assert_eq!(relative_time(now - 10_000, now), "just now");
-        assert_eq!(relative_time(now - 60_000, now), "1 minute ago");
-        assert_eq!(relative_time(now - 5 * 3_600_000, now), "5 hours ago");
-        assert_eq!(relative_time(now - 3 * 86_400_000, now), "3 days ago");
-        assert_eq!(relative_time(now - 400 * 86_400_000, now), "1 year ago");
-        assert_eq!(relative_time(now + 2 * 86_400_000, now), "in 2 days");
+        assert_eq!(relative_time(&en(), now - 10_000, now), "just now");
+        assert_eq!(relative_time(&en(), now - 60_000, now), "1 minute ago");
+        assert_eq!(
+            relative_time(&en(), now - 5 * 3_600_000, now),
+            "5 hours ago"
+        );
+        assert_eq!(
+            relative_time(&en(), now - 3 * 86_400_000, now),
+            "3 days ago"
+        );
+        assert_eq!(
+            relative_time(&en(), now - 400 * 86_400_000, now),
+            "1 year ago"
+        );
+        assert_eq!(relative_time(&en(), now + 2 * 86_400_000, now), "in 2 days");
     }
 
     #[test]
     fn page_spans() {
         let s = PageSpan::new(1, 25, 25, 10_000);
         assert_eq!(
-            (s.label(), s.last_page),
+            (s.label(&en()), s.last_page),
             ("1–25 of 10,000".to_string(), 400)
         );
         let s = PageSpan::new(3, 10, 5, 25);
         assert_eq!((s.first, s.last, s.last_page), (21, 25, 3));
         let s = PageSpan::new(1, 10, 0, 0);
-        assert_eq!((s.label(), s.last_page), ("0 of 0".to_string(), 1));
+        assert_eq!((s.label(&en()), s.last_page), ("0 of 0".to_string(), 1));
         assert_eq!(group_digits(999), "999");
         assert_eq!(group_digits(1_234_567), "1,234,567");
     }

@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod display;
+pub mod messages;
 pub mod providers;
 pub mod session;
 pub mod widget_options;

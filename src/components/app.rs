@@ -7,9 +7,10 @@ use wasm_bindgen::JsCast;
 
 use super::login_form::LoginForm;
 use super::session_card::SessionCard;
-use super::state::{next_instance, ConfigCtx, Host, HostHooks, Sessions, WidgetId};
+use super::state::{next_instance, ConfigCtx, Host, HostHooks, Sessions, Tr, WidgetId};
 use super::uploads::NomadUploads;
 use crate::config::Config;
+use crate::messages::{Lang, Messages};
 use crate::providers::ProviderId;
 use crate::widget_options::Theme;
 
@@ -40,6 +41,20 @@ pub fn App(
         .iter()
         .filter_map(|&p| config.base_url(p).map(|b| (p, b.to_string())))
         .collect();
+    // The widget's language: its own `lang`, else the page's `<html lang>`, else English.
+    let page_lang = document()
+        .document_element()
+        .and_then(|e| e.get_attribute("lang"));
+    let language = lang
+        .as_deref()
+        .or(page_lang.as_deref())
+        .and_then(Lang::from_tag)
+        .unwrap_or_default();
+    let t = Tr(StoredValue::new(Messages::new(
+        language,
+        config.messages.clone(),
+    )));
+    provide_context(t);
     provide_context(ConfigCtx(StoredValue::new(config)));
     let widget = WidgetId(format!("lab-login-{}", next_instance()));
     provide_context(widget.clone());
@@ -98,13 +113,13 @@ pub fn App(
     };
 
     view! {
-        <div class="lab-login" data-testid="lab-login" data-theme=theme.key() lang=lang>
+        <div class="lab-login" data-testid="lab-login" data-theme=theme.key() lang=language.key()>
             <div class="lab-login__notices" aria-live="polite">
                 {move || sessions.ended.get().map(|reason| view! {
                     <p class="lab-login__ended" role="status" data-testid="session-ended">{reason}</p>
                 })}
             </div>
-            <div class="lab-login__tabs" role="tablist" aria-label="Sign in to" on:keydown=on_tab_key>
+            <div class="lab-login__tabs" role="tablist" aria-label=t.get("tabs.label") on:keydown=on_tab_key>
                 {providers.iter().map(|&p| view! {
                     <button
                         type="button"
@@ -121,7 +136,7 @@ pub fn App(
                         <Show when=move || sessions.has(p)>
                             // A mark that is not colour alone, and a name for screen readers.
                             <span class="lab-login__mark" aria-hidden="true">" ✓"</span>
-                            <span class="lab-login__sr" data-testid="signed-in-mark">" (signed in)"</span>
+                            <span class="lab-login__sr" data-testid="signed-in-mark">{t.get("tab.signed-in")}</span>
                         </Show>
                     </button>
                 }).collect_view()}

@@ -5,20 +5,14 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::state::{ConfigCtx, Sessions, WidgetId};
+use super::state::{ConfigCtx, Sessions, Tr, WidgetId};
 use crate::client;
 use crate::display::{error_message, format_duration_words};
 use crate::providers::nomad::AppTokenLifetime;
 use crate::providers::{ProviderId, Secret};
 
 /// Lifetimes offered, in seconds: 1 hour to NOMAD's 30-day maximum.
-const PRESETS: [(u64, &str); 5] = [
-    (3600, "1 hour"),
-    (86_400, "1 day"),
-    (7 * 86_400, "7 days"),
-    (14 * 86_400, "14 days"),
-    (30 * 86_400, "30 days"),
-];
+const PRESETS: [u64; 5] = [3600, 86_400, 7 * 86_400, 14 * 86_400, 30 * 86_400];
 
 #[derive(Clone)]
 enum State {
@@ -37,6 +31,7 @@ enum State {
 pub fn NomadAppToken() -> impl IntoView {
     let sessions = expect_context::<Sessions>();
     let ConfigCtx(config) = expect_context::<ConfigCtx>();
+    let t = expect_context::<Tr>();
     let select_id = expect_context::<WidgetId>().id("app-token-lifetime");
     let lifetime = RwSignal::new(86_400u64);
     let state = RwSignal::new(State::Idle);
@@ -57,9 +52,9 @@ pub fn NomadAppToken() -> impl IntoView {
                     lifetime: chosen.secs(),
                     copied: false,
                 },
-                Err(err) => {
-                    State::Failed(error_message(ProviderId::Nomad, &session.base_url, &err))
-                }
+                Err(err) => State::Failed(
+                    t.with(|m| error_message(m, ProviderId::Nomad, &session.base_url, &err)),
+                ),
             });
         });
     };
@@ -80,25 +75,25 @@ pub fn NomadAppToken() -> impl IntoView {
                     copied: true,
                 }
             } else {
-                State::Failed("The browser did not allow copying to the clipboard.".into())
+                State::Failed(t.get("app-token.no-clipboard"))
             });
         });
     };
 
     view! {
         <details class="lab-login__app-token" data-testid="app-token">
-            <summary>"App token for scripts"</summary>
+            <summary>{t.get("app-token.summary")}</summary>
             <div class="lab-login__row">
-                <label for=select_id.clone()>"Valid for"</label>
+                <label for=select_id.clone()>{t.get("app-token.valid-for")}</label>
                 <select id=select_id on:change=move |ev| lifetime.set(event_target_value(&ev).parse().unwrap_or(86_400))
                     data-testid="app-token-lifetime">
-                    {PRESETS.iter().map(|(secs, label)| view! {
-                        <option value=secs.to_string() selected=*secs == 86_400>{*label}</option>
+                    {PRESETS.iter().map(|secs| view! {
+                        <option value=secs.to_string() selected=*secs == 86_400>{t.with(|m| format_duration_words(m, *secs))}</option>
                     }).collect_view()}
                 </select>
                 <button type="button" class="lab-login__secondary" data-testid="app-token-create"
                     disabled=move || matches!(state.get(), State::Working) on:click=create>
-                    "Create app token"
+                    {t.get("app-token.create")}
                 </button>
             </div>
             <div aria-live="polite" data-testid="app-token-result">
@@ -106,13 +101,13 @@ pub fn NomadAppToken() -> impl IntoView {
                     State::Idle | State::Working => None,
                     State::Failed(message) => Some(view! { <p class="lab-login__error-text">{message}</p> }.into_any()),
                     State::Ready { lifetime, copied, .. } => Some(view! {
-                        <p>{format!("A token valid for {} is ready. It is shown only once and is not saved.", format_duration_words(lifetime))}</p>
+                        <p>{t.fmt("app-token.ready", &[("lifetime", &t.with(|m| format_duration_words(m, lifetime)))])}</p>
                         <div class="lab-login__row">
                             <button type="button" class="lab-login__secondary" data-testid="app-token-copy" on:click=copy>
-                                {if copied { "Copied" } else { "Copy to clipboard" }}
+                                {t.get(if copied { "app-token.copied" } else { "app-token.copy" })}
                             </button>
                             <button type="button" class="lab-login__secondary" data-testid="app-token-dismiss"
-                                on:click=move |_| state.set(State::Idle)>"Done"</button>
+                                on:click=move |_| state.set(State::Idle)>{t.get("app-token.done")}</button>
                         </div>
                     }.into_any()),
                 }}

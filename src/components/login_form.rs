@@ -7,7 +7,7 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 
-use super::state::{ConfigCtx, Host, Sessions, WidgetId};
+use super::state::{ConfigCtx, Host, Sessions, Tr, WidgetId};
 use crate::client;
 use crate::config::Config;
 use crate::display::{
@@ -45,6 +45,7 @@ pub fn LoginForm(
     let sessions = expect_context::<Sessions>();
     let widget = expect_context::<WidgetId>();
     let host_hooks = expect_context::<Host>();
+    let t = expect_context::<Tr>();
     let key = provider.key();
     let field_id = move |field: &str| widget.id(&format!("{key}-{field}"));
     let page_host = window().location().host().unwrap_or_default();
@@ -108,10 +109,9 @@ pub fn LoginForm(
                 let pasted_token = provider == ProviderId::Nomad && use_key.get_untracked();
                 let message = match &err {
                     ApiError::WrongCredentials { .. } if pasted_token => {
-                        "NOMAD did not accept this token: it is wrong, expired or revoked."
-                            .to_string()
+                        t.get("form.token-refused")
                     }
-                    _ => error_message(provider, &host_for_errors, &err),
+                    _ => t.with(|m| error_message(m, provider, &host_for_errors, &err)),
                 };
                 let mut shown = Shown {
                     message,
@@ -123,10 +123,14 @@ pub fn LoginForm(
                         failures.set(n);
                         if let Some(secs) = backoff_after_failures(n) {
                             wait_until.set(Some(now_ms() + secs * 1000));
-                            shown.message.push_str(&format!(
-                                " After {n} failed attempts, the form waits {} before the next one, because {} may lock the account.",
-                                format_duration_words(secs),
-                                provider.display_name()
+                            let wait = t.with(|m| format_duration_words(m, secs));
+                            shown.message.push_str(&t.fmt(
+                                "form.slow-down",
+                                &[
+                                    ("n", &n.to_string()),
+                                    ("wait", &wait),
+                                    ("provider", provider.display_name()),
+                                ],
                             ));
                         }
                     }
@@ -164,7 +168,7 @@ pub fn LoginForm(
                     Ok(token) => Attempt::NomadToken(token),
                     Err(_) => {
                         error.set(Some(Shown {
-                            message: "Paste a NOMAD personal access token (it starts with nomad_pat_) or an app token.".into(),
+                            message: t.get("form.bad-token"),
                             detail: None,
                         }));
                         return;
@@ -175,7 +179,7 @@ pub fn LoginForm(
                     Some(key) => Attempt::Key(key),
                     None => {
                         error.set(Some(Shown {
-                            message: "An API key starts with ak_ and has no spaces.".into(),
+                            message: t.get("form.bad-key"),
                             detail: None,
                         }));
                         return;
@@ -193,9 +197,12 @@ pub fn LoginForm(
                 .map(|i| i.value())
                 .unwrap_or_default();
             if username.trim().is_empty() || password.is_empty() {
-                let what = user_label(provider).to_lowercase();
+                let what = match provider {
+                    ProviderId::Nomad | ProviderId::Nemo => "form.enter-username",
+                    ProviderId::Siminars | ProviderId::Nebula => "form.enter-email",
+                };
                 error.set(Some(Shown {
-                    message: format!("Enter your {what} and password."),
+                    message: t.get(what),
                     detail: None,
                 }));
                 return;
@@ -218,16 +225,20 @@ pub fn LoginForm(
         <form part="form" class="lab-login__form" data-testid=format!("form-{key}") on:submit=on_submit novalidate=true
             aria-busy=move || busy.get().to_string()>
             <p class="lab-login__host" data-testid="form-host">
-                {move || if use_key.get() { if provider == ProviderId::Nomad { "Sends your token to " } else { "Sends your key to " } } else { "Sends your password to " }}
+                {move || t.get(match (use_key.get(), provider) {
+                    (false, _) => "form.sends-password",
+                    (true, ProviderId::Nomad) => "form.sends-token",
+                    (true, _) => "form.sends-key",
+                })}
                 <strong>{host.clone()}</strong>
-                {insecure.then(|| view! { <span class="lab-login__insecure" role="note">" — without encryption (http)"</span> })}
+                {insecure.then(|| view! { <span class="lab-login__insecure" role="note">{t.get("form.insecure")}</span> })}
             </p>
             <div class="lab-login__fields" hidden=move || use_key.get()>
-                <label for=field_id("user")>{user_label(provider)}</label>
+                <label for=field_id("user")>{t.get(user_label(provider))}</label>
                 <input part="input" id=field_id("user") name="username" node_ref=username_ref
                     type=if matches!(provider, ProviderId::Siminars | ProviderId::Nebula) { "email" } else { "text" }
                     autocomplete="username" autocapitalize="none" spellcheck="false" data-testid="username" />
-                <label for=field_id("password")>"Password"</label>
+                <label for=field_id("password")>{t.get("form.password")}</label>
                 <div class="lab-login__password">
                     <input part="input" id=field_id("password") name="password" node_ref=password_ref
                         type=move || if show_password.get() { "text" } else { "password" }
@@ -235,24 +246,24 @@ pub fn LoginForm(
                     <button type="button" class="lab-login__reveal" aria-pressed=move || show_password.get().to_string()
                         aria-controls=field_id("password") data-testid="toggle-password"
                         on:click=move |_| show_password.update(|s| *s = !*s)>
-                        {move || if show_password.get() { "Hide" } else { "Show" }}
-                        <span class="lab-login__sr">" password"</span>
+                        {move || t.get(if show_password.get() { "form.hide" } else { "form.show" })}
+                        <span class="lab-login__sr">{t.get("form.password-suffix")}</span>
                     </button>
                 </div>
                 <Show when=move || caps_lock.get()>
-                    <p class="lab-login__caps" data-testid="caps-lock">"Caps Lock is on."</p>
+                    <p class="lab-login__caps" data-testid="caps-lock">{t.get("form.caps-lock")}</p>
                 </Show>
                 {match forgot_password {
                     // The provider's own page, in a new tab that cannot reach back to this one.
                     Some(url) => view! {
                         <p class="lab-login__forgot">
                             <a href=url target="_blank" rel="noopener noreferrer" data-testid="forgot-password">
-                                "Forgot your password?"<span class="lab-login__sr">{format!(" ({name}, opens in a new tab)")}</span>
+                                {t.get("form.forgot")}<span class="lab-login__sr">{t.fmt("form.forgot-new-tab", &[("provider", name)])}</span>
                             </a>
                         </p>
                     }.into_any(),
                     None if provider == ProviderId::Siminars => view! {
-                        <p class="lab-login__hint" data-testid="forgot-password">"Forgot your password? Siminars resets it only on its web site."</p>
+                        <p class="lab-login__hint" data-testid="forgot-password">{t.get("form.forgot-siminars")}</p>
                     }.into_any(),
                     None => ().into_any(),
                 }}
@@ -260,20 +271,12 @@ pub fn LoginForm(
             {matches!(provider, ProviderId::Nomad | ProviderId::Nebula).then(|| {
                 let (check, label, placeholder, hint) = match provider {
                     ProviderId::Nomad => (
-                        " Use a token instead",
-                        "Personal access token or app token",
+                        t.get("form.use-token"),
+                        t.get("form.token"),
                         "nomad_pat_…",
-                        format!(
-                            "A personal access token is kept in this page only, until you reload it or for at most {}; an app token until it expires. Neither is stored.",
-                            format_duration_words(PERSONAL_TOKEN_CAP_MS / 1000)
-                        ),
+                        t.fmt("form.token-hint", &[("cap", &t.with(|m| format_duration_words(m, PERSONAL_TOKEN_CAP_MS / 1000)))]),
                     ),
-                    _ => (
-                        " Use an API key instead",
-                        "API key",
-                        "ak_…",
-                        "Keys never expire, so this one is kept in memory only: reloading the page forgets it.".to_string(),
-                    ),
+                    _ => (t.get("form.use-key"), t.get("form.key"), "ak_…", t.get("form.key-hint")),
                 };
                 view! {
                     <label class="lab-login__check">
@@ -289,27 +292,28 @@ pub fn LoginForm(
                 }
             })}
             <button type="submit" part="button submit" class="lab-login__submit" disabled=blocked aria-disabled=move || blocked().to_string() data-testid="submit">
-                {move || if busy.get() { format!("Signing in to {name}…") } else { format!("Sign in to {name}") }}
+                {move || t.fmt(if busy.get() { "form.submitting" } else { "form.submit" }, &[("provider", name)])}
             </button>
             <div part="error" class="lab-login__error" role="alert" aria-live="assertive" tabindex="-1" node_ref=error_ref data-testid="error">
                 {move || error.get().map(|shown| view! {
                     <p>{shown.message}</p>
                     {shown.detail.map(|d| view! {
-                        <details><summary>"What the server said"</summary><p data-testid="provider-message">{d}</p></details>
+                        <details><summary>{t.get("form.what-server-said")}</summary><p data-testid="provider-message">{d}</p></details>
                     })}
                 })}
             </div>
             // Outside the live region: a ticking countdown must not be read out every second.
             {move || waiting_secs().map(|s| view! {
-                <p class="lab-login__wait" data-testid="retry-countdown">{format!("You can try again in {s} s.")}</p>
+                <p class="lab-login__wait" data-testid="retry-countdown">{t.fmt("form.retry-in", &[("secs", &s.to_string())])}</p>
             })}
         </form>
     }
 }
 
+/// The message key of the first field's label.
 fn user_label(provider: ProviderId) -> &'static str {
     match provider {
-        ProviderId::Nomad | ProviderId::Nemo => "Username",
-        ProviderId::Siminars | ProviderId::Nebula => "Email",
+        ProviderId::Nomad | ProviderId::Nemo => "form.username",
+        ProviderId::Siminars | ProviderId::Nebula => "form.email",
     }
 }

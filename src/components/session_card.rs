@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::app_token::NomadAppToken;
-use super::state::{ConfigCtx, Sessions};
+use super::state::{ConfigCtx, Sessions, Tr};
 use crate::client;
 use crate::display::{error_message, format_countdown, format_duration_words};
+use crate::messages::Messages;
 use crate::providers::nomad::PERSONAL_TOKEN_CAP_MS;
 use crate::providers::{ApiError, ProviderId, Session, TokenKind};
 use crate::widget_options::SignOutReason;
@@ -20,9 +21,14 @@ pub fn SessionCard(
 ) -> impl IntoView {
     let sessions = expect_context::<Sessions>();
     let ConfigCtx(config) = expect_context::<ConfigCtx>();
+    let t = expect_context::<Tr>();
     let warning_ms = config.with_value(|c| c.expiry_warning_secs * 1000);
     let provider = session.provider;
-    let who = session.user.display().unwrap_or("Signed in").to_string();
+    let who = session
+        .user
+        .display()
+        .map(str::to_string)
+        .unwrap_or_else(|| t.get("session.signed-in"));
     let kind = session.kind;
     let expires_at = session.expires_at_ms;
     let remaining = move || expires_at.map(|at| at.saturating_sub(sessions.now.get()));
@@ -37,10 +43,10 @@ pub fn SessionCard(
         spawn_local(async move {
             if let Err(err) = client::sign_out(&config.get_value(), &session).await {
                 // Forgotten here, but still valid on the server: say so.
-                let why = error_message(provider, &session.base_url, &err);
-                sessions.ended.set(Some(format!(
-                    "Signed out here, but {} could not be told, so the token may stay valid on its side. {why}",
-                    provider.display_name()
+                let why = t.with(|m| error_message(m, provider, &session.base_url, &err));
+                sessions.ended.set(Some(t.fmt(
+                    "session.logout-failed",
+                    &[("provider", provider.display_name()), ("why", &why)],
                 )));
             }
         });
@@ -48,33 +54,40 @@ pub fn SessionCard(
 
     view! {
         <section part="session" class="lab-login__card" class:lab-login__card--expiring=expiring
-            data-testid=format!("session-{}", provider.key()) aria-label=format!("{} session", provider.display_name())>
+            data-testid=format!("session-{}", provider.key()) aria-label=t.fmt("session.label", &[("provider", provider.display_name())])>
             <div class="lab-login__card-head">
                 <h3>{provider.display_name()}</h3>
                 <button type="button" part="button" class="lab-login__secondary" data-testid=format!("sign-out-{}", provider.key()) on:click=sign_out>
-                    "Sign out"
+                    {t.get("session.sign-out")}
                 </button>
             </div>
             <p class="lab-login__who" data-testid="session-user">{who}</p>
             <p class="lab-login__meta">
-                <span data-testid="session-kind">{kind.label()}</span>
+                <span data-testid="session-kind">{t.get(match kind {
+                    TokenKind::Access => "session.kind.access",
+                    TokenKind::App => "session.kind.app",
+                    TokenKind::ApiKey => "session.kind.api-key",
+                    TokenKind::PersonalToken => "session.kind.personal",
+                })}</span>
                 " · "
                 <span data-testid="session-countdown">
                     {move || match remaining() {
-                        None => "does not expire; kept in memory only".to_string(),
-                        Some(ms) if kind == TokenKind::PersonalToken => format!(
-                            "kept in this page only, until you reload it or for at most {} (ends in {})",
-                            format_duration_words(PERSONAL_TOKEN_CAP_MS / 1000),
-                            format_countdown(ms)
+                        None => t.get("session.no-expiry"),
+                        Some(ms) if kind == TokenKind::PersonalToken => t.fmt(
+                            "session.personal-cap",
+                            &[
+                                ("cap", &t.with(|m| format_duration_words(m, PERSONAL_TOKEN_CAP_MS / 1000))),
+                                ("left", &format_countdown(ms)),
+                            ],
                         ),
-                        Some(_) if provider == ProviderId::Siminars => "kept until you sign out or close this tab".to_string(),
-                        Some(ms) => format!("expires in {}", format_countdown(ms)),
+                        Some(_) if provider == ProviderId::Siminars => t.get("session.siminars"),
+                        Some(ms) => t.fmt("session.expires-in", &[("left", &format_countdown(ms))]),
                     }}
                 </span>
             </p>
             <Show when=expiring>
                 <p class="lab-login__warning" role="alert" data-testid="expiry-warning">
-                    "This session is about to expire. Sign in again to keep working."
+                    {t.get("session.expiring")}
                 </p>
             </Show>
             {(provider == ProviderId::Nebula).then(|| view! { <NebulaBalance session=session.clone() /> })}
@@ -91,6 +104,7 @@ fn NebulaBalance(
 ) -> impl IntoView {
     let sessions = expect_context::<Sessions>();
     let ConfigCtx(config) = expect_context::<ConfigCtx>();
+    let t = expect_context::<Tr>();
     let host = session.base_url.clone();
     let balance = LocalResource::new(move || {
         let session = session.clone();
@@ -101,19 +115,22 @@ fn NebulaBalance(
     let reject_host = host.clone();
     Effect::new(move |_| {
         if let Some(Err(err @ ApiError::SessionRejected { .. })) = balance.get() {
+            let (host, err) = (reject_host.clone(), err.clone());
             sessions.remove(
                 ProviderId::Nebula,
                 SignOutReason::Rejected,
-                Some(error_message(ProviderId::Nebula, &reject_host, &err)),
+                Some(std::rc::Rc::new(move |m: &Messages| {
+                    error_message(m, ProviderId::Nebula, &host, &err)
+                })),
             );
         }
     });
     view! {
         <p class="lab-login__balance" data-testid="nebula-balance">
             {move || match balance.get() {
-                None => "Balance: loading…".to_string(),
-                Some(Ok(b)) => format!("Balance: {b:.2} credits"),
-                Some(Err(err)) => format!("Balance unavailable: {}", error_message(ProviderId::Nebula, &host, &err)),
+                None => t.get("balance.loading"),
+                Some(Ok(b)) => t.fmt("balance.value", &[("amount", &format!("{b:.2}"))]),
+                Some(Err(err)) => t.fmt("balance.unavailable", &[("why", &t.with(|m| error_message(m, ProviderId::Nebula, &host, &err)))]),
             }}
         </p>
     }

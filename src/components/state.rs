@@ -16,6 +16,7 @@ use wasm_bindgen::JsValue;
 
 use crate::config::Config;
 use crate::http::now_ms;
+use crate::messages::Messages;
 use crate::providers::{ApiError, ProviderId, Session};
 use crate::session::{SessionStore, StorageError};
 use crate::widget_options::{self as events, SignOutReason};
@@ -38,6 +39,25 @@ static INSTANCES: AtomicUsize = AtomicUsize::new(0);
 
 pub fn next_instance() -> usize {
     INSTANCES.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The widget's texts, in its language (see `messages`).
+#[derive(Clone, Copy)]
+pub struct Tr(pub StoredValue<Messages>);
+
+impl Tr {
+    pub fn get(&self, key: &str) -> String {
+        self.0.with_value(|m| m.get(key))
+    }
+
+    pub fn fmt(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.0.with_value(|m| m.fmt(key, args))
+    }
+
+    /// Runs `f` with the catalog, for the wording functions of `display`.
+    pub fn with<R>(&self, f: impl FnOnce(&Messages) -> R) -> R {
+        self.0.with_value(f)
+    }
 }
 
 /// Where a widget tells the host page what happened: DOM events on its element,
@@ -145,6 +165,7 @@ impl Sessions {
                 list: this.list,
                 ended: this.ended,
                 host,
+                tr: expect_context::<Tr>(),
             });
             hub.publish();
             this.list.get_untracked()
@@ -178,7 +199,7 @@ impl Sessions {
 
     /// Forgets the session for `provider`, in every widget that offers it, with
     /// the reason to report and the sentence to show.
-    pub fn remove(&self, provider: ProviderId, reason: SignOutReason, message: Option<String>) {
+    pub fn remove(&self, provider: ProviderId, reason: SignOutReason, message: Option<Wording>) {
         let Some(base) = self.base(provider) else {
             return;
         };
@@ -231,11 +252,13 @@ impl Sessions {
     }
 }
 
-pub fn expired_reason(provider: ProviderId) -> String {
-    format!(
-        "Your {} session expired. Please sign in again.",
-        provider.display_name()
-    )
+/// A sentence for every widget that shows a change, each in its own language.
+pub type Wording = std::rc::Rc<dyn Fn(&Messages) -> String>;
+
+pub fn expired_reason(provider: ProviderId) -> Wording {
+    std::rc::Rc::new(move |m: &Messages| {
+        m.fmt("session.expired", &[("provider", provider.display_name())])
+    })
 }
 
 /// What a widget tells its host after a change. Delivered once the hub is no
@@ -262,6 +285,7 @@ struct Member {
     list: RwSignal<Vec<Session>>,
     ended: RwSignal<Option<String>>,
     host: Host,
+    tr: Tr,
 }
 
 impl Member {
@@ -348,11 +372,11 @@ impl Hub {
         &self,
         provider: ProviderId,
         base: &str,
-    ) -> Vec<(RwSignal<Option<String>>, Host)> {
+    ) -> Vec<(RwSignal<Option<String>>, Host, Tr)> {
         self.widgets
             .iter()
             .filter(|m| m.offers(provider, base))
-            .map(|m| (m.ended, m.host))
+            .map(|m| (m.ended, m.host, m.tr))
             .collect()
     }
 
@@ -378,11 +402,11 @@ impl Hub {
         self.sessions.push(session.clone());
         self.publish();
         let members = self.members_offering(session.provider, &session.base_url);
-        let note = not_kept.map(|err| format!("Note: {err}."));
         members
             .into_iter()
-            .map(|(ended, host)| {
-                ended.try_set(note.clone());
+            .map(|(ended, host, tr)| {
+                let why = not_kept.as_ref().map(|err| err.to_string());
+                ended.try_set(why.map(|why| tr.fmt("session.not-kept", &[("why", &why)])));
                 (host, Notice::SignedIn(session.clone()))
             })
             .collect()
@@ -393,7 +417,7 @@ impl Hub {
         provider: ProviderId,
         base: &str,
         reason: SignOutReason,
-        message: Option<String>,
+        message: Option<Wording>,
     ) -> Vec<(Host, Notice)> {
         let before = self.sessions.len();
         self.sessions
@@ -409,9 +433,9 @@ impl Hub {
         self.publish();
         self.members_offering(provider, base)
             .into_iter()
-            .map(|(ended, host)| {
-                if message.is_some() {
-                    ended.try_set(message.clone());
+            .map(|(ended, host, tr)| {
+                if let Some(wording) = &message {
+                    ended.try_set(Some(tr.with(|m| wording(m))));
                 }
                 (host, Notice::SignedOut(provider, reason))
             })
@@ -462,10 +486,13 @@ mod other_tabs {
                 ) else {
                     return;
                 };
-                let message = format!(
-                    "You signed out of {} in another tab.",
-                    provider.display_name()
-                );
+                let message: super::Wording =
+                    std::rc::Rc::new(move |m: &crate::messages::Messages| {
+                        m.fmt(
+                            "session.other-tab",
+                            &[("provider", provider.display_name())],
+                        )
+                    });
                 // This tab's Siminars token is its own, and lives six months unless the server is told.
                 let logout = HUB.with(|hub| {
                     let hub = hub.borrow();

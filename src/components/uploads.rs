@@ -6,15 +6,17 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::state::{ConfigCtx, Host, Sessions, WidgetId};
+use super::state::{ConfigCtx, Host, Sessions, Tr, WidgetId};
 use crate::client;
 use crate::display::{error_message, group_digits, parse_utc_timestamp, relative_time, PageSpan};
 use crate::http::Cancel;
+use crate::messages::Messages;
 use crate::providers::nomad::{
     ProcessState, SortOrder, Upload, UploadOrderBy, UploadsPage, UploadsQuery,
 };
 use crate::providers::{ApiError, ProviderId};
 use crate::widget_options::SignOutReason;
+use std::rc::Rc;
 
 const PAGE_SIZES: [u64; 4] = [10, 25, 50, 100];
 
@@ -31,6 +33,7 @@ pub fn NomadUploads() -> impl IntoView {
     let ConfigCtx(config) = expect_context::<ConfigCtx>();
     let widget = expect_context::<WidgetId>();
     let host = expect_context::<Host>();
+    let t = expect_context::<Tr>();
     let query = RwSignal::new(UploadsQuery::default());
     let refresh = RwSignal::new(0u32);
     let loaded = RwSignal::new(Loaded::Nothing);
@@ -64,19 +67,32 @@ pub fn NomadUploads() -> impl IntoView {
                 Err(ApiError::Cancelled) => {}
                 // An Oasis that does not admit the account: the session is of no use here.
                 Err(err @ ApiError::NotAdmitted { .. }) => {
-                    let reason = error_message(ProviderId::Nomad, &session.base_url, &err);
+                    let reason =
+                        t.with(|m| error_message(m, ProviderId::Nomad, &session.base_url, &err));
                     host.error(ProviderId::Nomad, &err, &reason);
-                    sessions.remove(ProviderId::Nomad, SignOutReason::Rejected, Some(reason));
+                    let base = session.base_url.clone();
+                    sessions.remove(
+                        ProviderId::Nomad,
+                        SignOutReason::Rejected,
+                        Some(Rc::new(move |m: &Messages| {
+                            error_message(m, ProviderId::Nomad, &base, &err)
+                        })),
+                    );
                 }
                 Err(err @ ApiError::SessionRejected { .. }) => {
-                    let reason = format!(
-                        "{} Your uploads need a new sign-in.",
-                        error_message(ProviderId::Nomad, &session.base_url, &err)
+                    let base = session.base_url.clone();
+                    sessions.remove(
+                        ProviderId::Nomad,
+                        SignOutReason::Rejected,
+                        Some(Rc::new(move |m: &Messages| {
+                            let why = error_message(m, ProviderId::Nomad, &base, &err);
+                            m.fmt("session.uploads-need-sign-in", &[("why", &why)])
+                        })),
                     );
-                    sessions.remove(ProviderId::Nomad, SignOutReason::Rejected, Some(reason));
                 }
                 Err(err) => {
-                    let message = error_message(ProviderId::Nomad, &session.base_url, &err);
+                    let message =
+                        t.with(|m| error_message(m, ProviderId::Nomad, &session.base_url, &err));
                     host.error(ProviderId::Nomad, &err, &message);
                     loaded.set(Loaded::Failed {
                         out_of_range: matches!(err, ApiError::Refused { status: 400, .. }),
@@ -141,15 +157,15 @@ pub fn NomadUploads() -> impl IntoView {
     let size_id = widget.id("uploads-size");
 
     view! {
-        <section part="uploads" class="lab-login__uploads" data-testid="uploads" aria-label="Your NOMAD uploads" aria-busy=move || loading.get().to_string()>
+        <section part="uploads" class="lab-login__uploads" data-testid="uploads" aria-label=t.get("uploads.title") aria-busy=move || loading.get().to_string()>
             <div class="lab-login__uploads-head">
-                <h3>"Your NOMAD uploads"</h3>
+                <h3>{t.get("uploads.title")}</h3>
                 <button type="button" class="lab-login__secondary" data-testid="uploads-refresh" on:click=move |_| refresh.update(|n| *n += 1)>
-                    "Refresh"
+                    {t.get("uploads.refresh")}
                 </button>
             </div>
             <div class="lab-login__row lab-login__controls">
-                <label for=filter_id.clone()>"Show"</label>
+                <label for=filter_id.clone()>{t.get("uploads.show")}</label>
                 <select id=filter_id data-testid="uploads-filter" on:change=move |ev| {
                     let value = event_target_value(&ev);
                     set_query(&|q| {
@@ -161,12 +177,12 @@ pub fn NomadUploads() -> impl IntoView {
                         };
                     });
                 }>
-                    <option value="all">"All uploads"</option>
-                    <option value="published">"Published"</option>
-                    <option value="unpublished">"Unpublished"</option>
-                    <option value="processing">"Processing"</option>
+                    <option value="all">{t.get("uploads.all")}</option>
+                    <option value="published">{t.get("uploads.published")}</option>
+                    <option value="unpublished">{t.get("uploads.unpublished")}</option>
+                    <option value="processing">{t.get("uploads.processing")}</option>
                 </select>
-                <label for=size_id.clone()>"Per page"</label>
+                <label for=size_id.clone()>{t.get("uploads.per-page")}</label>
                 <select id=size_id data-testid="uploads-page-size" on:change=move |ev| {
                     let size = event_target_value(&ev).parse().unwrap_or(10);
                     set_query(&|q| q.page_size = size);
@@ -174,43 +190,43 @@ pub fn NomadUploads() -> impl IntoView {
                     {PAGE_SIZES.iter().map(|n| view! { <option value=n.to_string() selected=*n == 10>{n.to_string()}</option> }).collect_view()}
                 </select>
                 <span class="lab-login__loading" aria-live="polite" data-testid="uploads-loading">
-                    {move || loading.get().then_some("Loading…")}
+                    {move || loading.get().then(|| t.get("uploads.loading"))}
                 </span>
             </div>
             {move || match loaded.get() {
-                Loaded::Nothing => view! { <p data-testid="uploads-state">"Loading your uploads…"</p> }.into_any(),
+                Loaded::Nothing => view! { <p data-testid="uploads-state">{t.get("uploads.loading-first")}</p> }.into_any(),
                 Loaded::Failed { message, out_of_range } => view! {
                     <div class="lab-login__error" role="alert" data-testid="uploads-error">
                         <p>{message}</p>
                         <button type="button" class="lab-login__secondary" on:click=move |_| if out_of_range { go(1) } else { refresh.update(|n| *n += 1) }>
-                            {if out_of_range { "Go to the first page" } else { "Try again" }}
+                            {t.get(if out_of_range { "uploads.first-page" } else { "uploads.try-again" })}
                         </button>
                     </div>
                 }.into_any(),
                 Loaded::Page(page) if page.uploads.is_empty() => view! {
                     <p class="lab-login__empty" data-testid="uploads-empty">
                         {if query.with(|q| q.is_published.is_some() || q.is_processing.is_some()) {
-                            "No uploads match this filter."
+                            {t.get("uploads.none-match")}
                         } else {
-                            "You have no uploads yet."
+                            {t.get("uploads.none")}
                         }}
                     </p>
                 }.into_any(),
                 Loaded::Page(page) => view! {
-                    <div class="lab-login__table-wrap" tabindex="0" role="region" aria-label="Uploads table">
+                    <div class="lab-login__table-wrap" tabindex="0" role="region" aria-label=t.get("uploads.table")>
                         <table class="lab-login__table" data-testid="uploads-table">
                             <thead><tr>
                                 <th scope="col" aria-sort=move || aria_sort(UploadOrderBy::Name)>
-                                    <button type="button" data-testid="sort-name" on:click=move |_| sort_by(UploadOrderBy::Name)>"Name"</button>
+                                    <button type="button" data-testid="sort-name" on:click=move |_| sort_by(UploadOrderBy::Name)>{t.get("uploads.name")}</button>
                                 </th>
-                                <th scope="col">"ID"</th>
+                                <th scope="col">{t.get("uploads.id")}</th>
                                 <th scope="col" aria-sort=move || aria_sort(UploadOrderBy::CreateTime)>
-                                    <button type="button" data-testid="sort-created" on:click=move |_| sort_by(UploadOrderBy::CreateTime)>"Created"</button>
+                                    <button type="button" data-testid="sort-created" on:click=move |_| sort_by(UploadOrderBy::CreateTime)>{t.get("uploads.created")}</button>
                                 </th>
-                                <th scope="col">"Processing"</th>
-                                <th scope="col">"Published"</th>
-                                <th scope="col">"Entries"</th>
-                                <th scope="col">"License"</th>
+                                <th scope="col">{t.get("uploads.processing")}</th>
+                                <th scope="col">{t.get("uploads.published")}</th>
+                                <th scope="col">{t.get("uploads.entries")}</th>
+                                <th scope="col">{t.get("uploads.license")}</th>
                             </tr></thead>
                             <tbody>
                                 {page.uploads.into_iter().map(|u| view! { <UploadRow upload=u /> }).collect_view()}
@@ -218,19 +234,19 @@ pub fn NomadUploads() -> impl IntoView {
                         </table>
                     </div>
                     {(page.skipped > 0).then(|| view! {
-                        <p class="lab-login__hint">{format!("{} entries in this page could not be read and are not shown.", page.skipped)}</p>
+                        <p class="lab-login__hint">{t.fmt("uploads.skipped", &[("n", &page.skipped.to_string())])}</p>
                     })}
                 }.into_any(),
             }}
             {move || page_span().map(|span| {
                 let page = query.with(|q| q.page);
                 view! {
-                    <nav class="lab-login__pager" aria-label="Pages of uploads">
-                        <button type="button" data-testid="page-first" disabled={page <= 1} on:click=move |_| go(1)>"« First"</button>
-                        <button type="button" data-testid="page-prev" disabled={page <= 1} on:click=move |_| go(page - 1)>"‹ Previous"</button>
-                        <span data-testid="page-span">{span.label()}</span>
-                        <button type="button" data-testid="page-next" disabled={page >= span.last_page} on:click=move |_| go(page + 1)>"Next ›"</button>
-                        <button type="button" data-testid="page-last" disabled={page >= span.last_page} on:click=move |_| go(span.last_page)>"Last »"</button>
+                    <nav class="lab-login__pager" aria-label=t.get("uploads.pages")>
+                        <button type="button" data-testid="page-first" disabled={page <= 1} on:click=move |_| go(1)>{t.get("uploads.page-first")}</button>
+                        <button type="button" data-testid="page-prev" disabled={page <= 1} on:click=move |_| go(page - 1)>{t.get("uploads.page-prev")}</button>
+                        <span data-testid="page-span">{t.with(|m| span.label(m))}</span>
+                        <button type="button" data-testid="page-next" disabled={page >= span.last_page} on:click=move |_| go(page + 1)>{t.get("uploads.page-next")}</button>
+                        <button type="button" data-testid="page-last" disabled={page >= span.last_page} on:click=move |_| go(span.last_page)>{t.get("uploads.page-last")}</button>
                     </nav>
                 }
             })}
@@ -245,6 +261,7 @@ fn UploadRow(
     upload: Upload,
 ) -> impl IntoView {
     let sessions = expect_context::<Sessions>();
+    let t = expect_context::<Tr>();
     let created_ms = upload
         .upload_create_time
         .as_deref()
@@ -257,38 +274,40 @@ fn UploadRow(
         })
         .unwrap_or_else(|| String::from("—"));
     let (badge, badge_class) = match upload.process_state() {
-        ProcessState::Running => ("running", "lab-login__badge--running"),
-        ProcessState::Success => ("success", "lab-login__badge--success"),
-        ProcessState::Failure => ("failure", "lab-login__badge--failure"),
-        ProcessState::Other => ("not processed", ""),
+        ProcessState::Running => (t.get("uploads.status.running"), "lab-login__badge--running"),
+        ProcessState::Success => (t.get("uploads.status.success"), "lab-login__badge--success"),
+        ProcessState::Failure => (t.get("uploads.status.failure"), "lab-login__badge--failure"),
+        ProcessState::Other => (t.get("uploads.status.other"), ""),
     };
     let published = match (upload.published, upload.with_embargo) {
         (true, true) => match upload.embargo_length {
-            Some(months) if months > 0 => format!("under embargo ({months} months)"),
-            _ => "under embargo".into(),
+            Some(months) if months > 0 => {
+                t.fmt("uploads.embargo", &[("months", &months.to_string())])
+            }
+            _ => t.get("uploads.embargo-plain"),
         },
-        (true, false) => "published".into(),
-        (false, _) => "no".into(),
+        (true, false) => t.get("uploads.is-published"),
+        (false, _) => t.get("uploads.no"),
     };
     let name = upload
         .upload_name
         .clone()
-        .unwrap_or_else(|| "(unnamed)".into());
+        .unwrap_or_else(|| t.get("uploads.unnamed"));
     view! {
         <tr data-testid="upload-row">
             <td class="lab-login__name" data-testid="upload-name" title=name.clone()>{name.clone()}</td>
-            <td data-label="ID"><code>{upload.upload_id.clone()}</code></td>
-            <td data-label="Created" class="lab-login__created">
+            <td data-label=t.get("uploads.id")><code>{upload.upload_id.clone()}</code></td>
+            <td data-label=t.get("uploads.created") class="lab-login__created">
                 {created_local}
-                {created_ms.map(|ms| view! { <span class="lab-login__muted">{move || format!(" ({})", relative_time(ms, sessions.now.get()))}</span> })}
+                {created_ms.map(|ms| view! { <span class="lab-login__muted">{move || format!(" ({})", t.with(|m| relative_time(m, ms, sessions.now.get())))}</span> })}
             </td>
-            <td data-label="Processing">
+            <td data-label=t.get("uploads.processing")>
                 <span class=format!("lab-login__badge {badge_class}") data-testid="upload-status">{badge}</span>
                 {upload.last_status_message.clone().map(|m| view! { <span class="lab-login__status-message">{m}</span> })}
             </td>
-            <td data-label="Published">{published}</td>
-            <td data-label="Entries">{upload.entries.map(group_digits).unwrap_or_else(|| "—".into())}</td>
-            <td data-label="License">{upload.license.clone().unwrap_or_else(|| "—".into())}</td>
+            <td data-label=t.get("uploads.published")>{published}</td>
+            <td data-label=t.get("uploads.entries")>{upload.entries.map(group_digits).unwrap_or_else(|| "—".into())}</td>
+            <td data-label=t.get("uploads.license")>{upload.license.clone().unwrap_or_else(|| "—".into())}</td>
         </tr>
     }
 }

@@ -210,7 +210,14 @@ fn mount(element: HtmlElement, source: Source) {
             }))
         }
         Err(err) => {
-            let message = format!("The login widget could not start: {err}");
+            // The page's language, as the widget would have used it.
+            let lang = document()
+                .document_element()
+                .and_then(|e| e.get_attribute("lang"))
+                .and_then(|l| crate::messages::Lang::from_tag(&l))
+                .unwrap_or_default();
+            let m = crate::messages::Messages::new(lang, Vec::new());
+            let message = m.fmt("config.error", &[("why", &err.to_string())]);
             Box::new(leptos::mount::mount_to(container, move || {
                 view! {
                     <p class="lab-login lab-login__config-error" role="alert" data-testid="config-error">{message}</p>
