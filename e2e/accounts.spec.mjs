@@ -215,3 +215,99 @@ test('an Oasis that refuses an account after a good sign-in says so, not "wrong 
   const events = await page.evaluate(() => window.__events);
   expect(events.map(([n, d]) => `${n}:${d.reason || d.kind}`)).toEqual(['lab-login:signed-in:password', 'lab-login:error:not-admitted', 'lab-login:signed-out:rejected']);
 });
+
+async function languagePage(page, { htmlLang = 'en', dir = '', body, config = emulatorConfig() }) {
+  const html = portalPage({ body }).replace('<html lang="en">', `<html lang="${htmlLang}"${dir ? ` dir="${dir}"` : ''}>`);
+  portal = await startPortal({
+    files: {
+      '/': html,
+      [`${BUNDLE_PATH}lab-login.json`]: { body: JSON.stringify(config), headers: { 'content-type': 'application/json' } },
+    },
+  });
+  await page.goto(`${portal.origin}/`);
+  await expect(page.getByRole('tablist').first()).toBeVisible();
+}
+
+test('German: from lang="de", from the page\'s <html lang>, with a host override; other languages fall back to English', async ({ page }) => {
+  await languagePage(page, {
+    body: '<lab-login id="de" providers="nomad" lang="de"></lab-login><lab-login id="page" providers="siminars"></lab-login><lab-login id="fr" providers="nemo" lang="fr"></lab-login>',
+    htmlLang: 'de-AT',
+    config: emulatorConfig({ messages: { de: { 'form.forgot-siminars': 'Passwort vergessen? Bitte auf siminars.example zurücksetzen.' } } }),
+  });
+  const de = page.locator('#de');
+  await expect(de.getByRole('tablist')).toHaveAttribute('aria-label', 'Anmelden bei');
+  await expect(de.getByTestId('submit')).toHaveText('Bei NOMAD anmelden');
+  await expect(de.getByLabel('Benutzername')).toBeVisible();
+  await expect(de.getByLabel('Passwort', { exact: true })).toBeVisible();
+  await expect(de.getByTestId('lab-login')).toHaveAttribute('lang', 'de');
+  // The page's <html lang="de-AT"> decides where the widget has no lang of its own.
+  const fromPage = page.locator('#page');
+  await expect(fromPage.getByTestId('submit')).toHaveText('Bei Siminars anmelden');
+  await expect(fromPage.getByTestId('forgot-password')).toHaveText('Passwort vergessen? Bitte auf siminars.example zurücksetzen.');
+  // A language the widget does not speak: English, never a key name.
+  const fr = page.locator('#fr');
+  await expect(fr.getByTestId('submit')).toHaveText('Sign in to NeMO Archive');
+  await expect(fr.getByTestId('lab-login')).toHaveAttribute('lang', 'en');
+  // German errors and sessions.
+  await de.getByTestId('username').fill('ada');
+  await de.getByTestId('password').fill('falsch');
+  await de.getByTestId('password').press('Enter');
+  await expect(de.getByTestId('error')).toContainText('NOMAD hat diesen Benutzernamen und dieses Passwort nicht akzeptiert.');
+  await de.getByTestId('password').fill('ada-demo-pw');
+  await de.getByTestId('password').press('Enter');
+  await expect(de.getByTestId('session-countdown')).toContainText('läuft ab in');
+  await expect(de.getByRole('button', { name: 'Abmelden' })).toBeVisible();
+  await expect(de.getByTestId('page-span')).toHaveText('1–10 von 25');
+  const text = await de.textContent();
+  expect(text).not.toMatch(/\b(form|session|uploads|error)\.[a-z-]+/);
+});
+
+test('an unknown message key in the configuration is refused', async ({ page }) => {
+  portal = await startPortal({
+    files: {
+      '/': portalPage({ body: '<lab-login></lab-login>' }),
+      [`${BUNDLE_PATH}lab-login.json`]: { body: JSON.stringify(emulatorConfig({ messages: { de: { 'form.sumbit': 'x' } } })), headers: { 'content-type': 'application/json' } },
+    },
+  });
+  await page.goto(`${portal.origin}/`);
+  await expect(page.getByTestId('config-error')).toContainText('messages.de.form.sumbit is not a message of the widget');
+});
+
+test('a right-to-left page mirrors the widget', async ({ page }) => {
+  await languagePage(page, { body: '<div style="width: 600px"><lab-login providers="nomad,nemo"></lab-login></div>', dir: 'rtl' });
+  const tabs = page.getByRole('tab');
+  const [first, second] = [await tabs.nth(0).boundingBox(), await tabs.nth(1).boundingBox()];
+  expect(first.x).toBeGreaterThan(second.x); // the first tab sits on the right
+  const panel = page.getByRole('tabpanel', { name: 'NOMAD' });
+  const label = await panel.getByText('Username').boundingBox();
+  const input = await panel.getByTestId('username').boundingBox();
+  expect(label.x + label.width).toBeGreaterThan(input.x + input.width - 2); // labels start on the right
+});
+
+test('each signed-in tab, with the keyboard alone, at 320 px', async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 800 });
+  await languagePage(page, { body: '<lab-login></lab-login>' });
+  const accounts = [['NOMAD', 'ada', 'ada-demo-pw', 'nomad'], ['NeMO Archive', 'jdoe', 'nemo-demo-pw', 'nemo'],
+    ['Siminars', 'piyush@siminars.com', 'Hello', 'siminars'], ['Nebula Block', 'demo@nebula.example', 'nebula-demo-pw', 'nebula']];
+  await page.getByRole('tab', { name: 'NOMAD' }).focus();
+  for (const [i, [tab, user, password, key]] of accounts.entries()) {
+    if (i > 0) await page.keyboard.press('ArrowRight');
+    await expect(page.getByRole('tab', { name: tab })).toBeFocused();
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(user);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(password);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId(`session-${key}`)).toBeVisible();
+    await expect(page.getByRole('tab', { name: `${tab} (signed in)` })).toBeVisible();
+    // Nothing in the signed-in tab is wider than the sidebar.
+    const overflow = await page.getByRole('tabpanel', { name: tab }).evaluate((p) => p.scrollWidth - p.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    await page.getByRole('tab', { name: tab }).focus();
+  }
+  // Sign out of Nebula with the keyboard.
+  await page.getByTestId('sign-out-nebula').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('tab', { name: 'Nebula Block (signed in)' })).toHaveCount(0);
+  await expect(page.getByRole('tabpanel', { name: 'Nebula Block' }).getByTestId('username')).toBeVisible();
+});

@@ -32,13 +32,17 @@ export interface HostSession {
 /** One endpoint, as in lab-login.json. Relative paths resolve against the page's URL at mount time. */
 export interface EndpointConfig {
   url: string;
+  /** The provider's own page for a forgotten password (https). */
+  forgot_password_url?: string;
 }
 
 /** The shape of lab-login.json. A provider left out keeps its default; `null` turns it off. */
 export interface LabLoginConfig {
+  /** Your own wording of any message, per language. */
+  messages?: Record<string, Record<string, string>>;
   nomad?: EndpointConfig | null;
   nemo?: EndpointConfig | null;
-  siminars?: { url: string; apitoken: string | number; content_type?: string } | null;
+  siminars?: { url: string; apitoken: string | number; content_type?: string; forgot_password_url?: string } | null;
   nebula?: EndpointConfig | null;
   options?: {
     expiry_warning_secs?: number;
@@ -52,8 +56,10 @@ export interface MountOptions {
   providers?: ProviderKey[] | string;
   /** Configuration in code, instead of the lab-login.json beside the bundle. */
   config?: LabLoginConfig;
-  /** The language of the widget's text. Defaults to the page's. */
+  /** The language of the widget's text (`en`, `de`). Defaults to the page's `<html lang>`, else English. */
   lang?: string;
+  /** Your own wording of any message, per language: `{ de: { 'form.submit': 'Anmelden: {provider}' } }`. */
+  messages?: Record<string, Record<string, string>>;
   /** Defaults to `'auto'`, following the OS. */
   theme?: 'light' | 'dark' | 'auto';
   /** Mount inside an open shadow root. Fixed once mounted. Defaults to false. */

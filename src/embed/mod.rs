@@ -377,6 +377,21 @@ fn mount_from_code(element: HtmlElement, options: JsValue) -> Result<(), JsValue
             Config::default().merge_json(&json, &BrowserUrls::against(&page))
         }
     };
+    // The host's own wording, checked like the file's `messages`.
+    let config = match get("messages") {
+        v if v.is_undefined() || v.is_null() => config,
+        v => config.and_then(|c| {
+            let json = js_sys::JSON::stringify(&v)
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default();
+            let page = window().location().href().unwrap_or_default();
+            c.merge_json(
+                &format!(r#"{{"messages": {json}}}"#),
+                &BrowserUrls::against(&page),
+            )
+        }),
+    };
     let on_signed_in = get("onSignedIn").dyn_into::<js_sys::Function>().ok();
     mount(
         element,
