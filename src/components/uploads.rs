@@ -244,7 +244,7 @@ pub fn NomadUploads() -> impl IntoView {
                     <nav class="lab-login__pager" aria-label=t.get("uploads.pages")>
                         <button type="button" data-testid="page-first" disabled={page <= 1} on:click=move |_| go(1)>{t.get("uploads.page-first")}</button>
                         <button type="button" data-testid="page-prev" disabled={page <= 1} on:click=move |_| go(page - 1)>{t.get("uploads.page-prev")}</button>
-                        <span data-testid="page-span">{t.with(|m| span.label(m))}</span>
+                        <span data-testid="page-span" dir="auto">{t.with(|m| span.label(m))}</span>
                         <button type="button" data-testid="page-next" disabled={page >= span.last_page} on:click=move |_| go(page + 1)>{t.get("uploads.page-next")}</button>
                         <button type="button" data-testid="page-last" disabled={page >= span.last_page} on:click=move |_| go(span.last_page)>{t.get("uploads.page-last")}</button>
                     </nav>
@@ -295,7 +295,7 @@ fn UploadRow(
         .unwrap_or_else(|| t.get("uploads.unnamed"));
     view! {
         <tr data-testid="upload-row">
-            <td class="lab-login__name" data-testid="upload-name" title=name.clone()>{name.clone()}</td>
+            <td class="lab-login__name" data-testid="upload-name" dir="auto" title=name.clone()>{name.clone()}</td>
             <td data-label=t.get("uploads.id")><code>{upload.upload_id.clone()}</code></td>
             <td data-label=t.get("uploads.created") class="lab-login__created">
                 {created_local}

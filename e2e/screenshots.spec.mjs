@@ -1,0 +1,58 @@
+// Screenshots of the main states, for people to look at (not compared): each
+// provider's signed-in tab, a failed sign-in, and the German and right-to-left
+// forms, at 320 px and 1280 px, light and dark. Written to e2e/screenshots/.
+import { test, expect } from '@playwright/test';
+import { startPortal, portalPage, emulatorConfig, BUNDLE_PATH, EMU, DIST } from './support/portal.mjs';
+
+test.skip(!EMU || !DIST, 'needs the emulator and the built bundle: run through `cargo xtask test`');
+
+const ACCOUNTS = [['NOMAD', 'ada', 'ada-demo-pw', 'nomad'], ['NeMO Archive', 'jdoe', 'nemo-demo-pw', 'nemo'],
+  ['Siminars', 'piyush@siminars.com', 'Hello', 'siminars'], ['Nebula Block', 'demo@nebula.example', 'nebula-demo-pw', 'nebula']];
+
+for (const scheme of ['light', 'dark']) {
+  test(`main states at 320 and 1280 px, ${scheme}`, async ({ browser }) => {
+    const portal = await startPortal({
+      files: {
+        '/': portalPage({ body: '<main style="max-width: 72rem; margin: auto"><lab-login></lab-login></main>' }),
+        '/de': portalPage({ body: '<lab-login lang="de"></lab-login>' }).replace('lang="en"', 'lang="de"'),
+        '/rtl': portalPage({ body: '<lab-login></lab-login>' }).replace('<html lang="en">', '<html lang="en" dir="rtl">'),
+        [`${BUNDLE_PATH}lab-login.json`]: { body: JSON.stringify(emulatorConfig()), headers: { 'content-type': 'application/json' } },
+      },
+    });
+    try {
+      for (const width of [320, 1280]) {
+        const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
+        const page = await context.newPage();
+        const shot = (name) => page.screenshot({ path: `screenshots/${name}-${width}-${scheme}.png`, fullPage: true });
+        await page.goto(`${portal.origin}/`);
+        await shot('signed-out');
+        const panel = page.getByRole('tabpanel', { name: 'NeMO Archive' });
+        await page.getByRole('tab', { name: 'NeMO Archive' }).click();
+        await panel.getByTestId('username').fill('jdoe');
+        await panel.getByTestId('password').fill('wrong');
+        await panel.getByTestId('password').press('Enter');
+        await expect(panel.getByTestId('error')).toBeVisible();
+        await shot('error');
+        for (const [tab, user, password, key] of ACCOUNTS) {
+          await page.getByRole('tab', { name: tab }).click();
+          const p = page.getByRole('tabpanel', { name: tab });
+          await p.getByTestId('username').fill(user);
+          await p.getByTestId('password').fill(password);
+          await p.getByTestId('password').press('Enter');
+          await expect(page.getByTestId(`session-${key}`)).toBeVisible();
+          if (key === 'nomad') await expect(page.getByTestId('upload-row').first()).toBeVisible();
+          if (key === 'nebula') await expect(page.getByTestId('nebula-balance')).toContainText('42.50');
+          await shot(`signed-in-${key}`);
+        }
+        for (const variant of ['de', 'rtl']) {
+          await page.goto(`${portal.origin}/${variant}`);
+          await expect(page.getByRole('tablist')).toBeVisible();
+          await shot(`form-${variant}`);
+        }
+        await context.close();
+      }
+    } finally {
+      await portal.close();
+    }
+  });
+}
