@@ -1,6 +1,6 @@
 // The <lab-login> element, the div form and the mount() API, as a portal uses
 // them: against the output of `cargo xtask dist`, served by a mock portal.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './support/fixtures.mjs';
 import { startPortal, portalPage, emulatorConfig, BUNDLE_PATH, EMU, DIST } from './support/portal.mjs';
 
 test.skip(!EMU || !DIST, 'needs the emulator and the built bundle: run through `cargo xtask test`');

@@ -1,6 +1,6 @@
 // The bundle as a portal embeds it (the output of `cargo xtask dist`): pinned by
 // one integrity value, configured only beside itself, under a strict CSP.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './support/fixtures.mjs';
 import { startPortal, portalPage, emulatorConfig, bundleFile, sri, BUNDLE_PATH, EMU, DIST } from './support/portal.mjs';
 
 test.skip(!EMU || !DIST, 'needs the emulator and the built bundle: run through `cargo xtask test`');

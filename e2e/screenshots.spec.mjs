@@ -1,7 +1,7 @@
 // Screenshots of the main states, for people to look at (not compared): each
 // provider's signed-in tab, a failed sign-in, and the German and right-to-left
 // forms, at 320 px and 1280 px, light and dark. Written to e2e/screenshots/.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './support/fixtures.mjs';
 import { startPortal, portalPage, emulatorConfig, BUNDLE_PATH, EMU, DIST } from './support/portal.mjs';
 
 test.skip(!EMU || !DIST, 'needs the emulator and the built bundle: run through `cargo xtask test`');

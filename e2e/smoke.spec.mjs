@@ -1,6 +1,6 @@
 // The release build must start: Debian's old wasm-opt produced a bundle that died
 // at start while debug builds worked, so this runs against `trunk build --release`.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './support/fixtures.mjs';
 
 test('the release build starts with no page error and shows the widget', async ({ page }) => {
   const errors = [];

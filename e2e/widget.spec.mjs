@@ -1,7 +1,7 @@
 // Whole flows against the release bundle and the running emulator. The page's
 // lab-login.json is answered by the test, pointing every provider at the emulator
 // (cross-origin, so CORS is exercised as with the real services).
-import { test, expect } from '@playwright/test';
+import { test, expect } from './support/fixtures.mjs';
 
 const EMU = process.env.LAB_LOGIN_EMULATOR;
 const CONFIG = {

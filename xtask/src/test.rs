@@ -256,7 +256,32 @@ fn release_e2e(
         .env("LAB_LOGIN_DIST", &bundle)
         .env("LAB_LOGIN_EMULATOR", emulator_url);
     let (ok, out) = tee(c);
-    (ok, playwright_counts(&out))
+    let counts = playwright_counts(&out);
+    let inspected: u64 = std::fs::read_to_string(root().join("e2e/test-results/inspected.txt"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.trim().parse::<u64>().ok())
+        .sum();
+    println!(
+        "e2e: {} passed, {} failed; {} requests inspected for secrets out of place",
+        counts.0,
+        counts.1,
+        group(inspected)
+    );
+    (ok, counts)
+}
+
+/// `1912` → `1,912`.
+fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
