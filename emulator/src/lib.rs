@@ -181,5 +181,6 @@ pub fn router_with_state(state: Shared) -> Router {
         ))
         .layer(DefaultBodyLimit::max(limit))
         .layer(cors)
+        .layer(axum::middleware::from_fn(faults::strip_cors))
         .with_state(state)
 }

@@ -79,16 +79,23 @@ pub fn expiry_from(
     }
 }
 
+/// The longest the widget keeps any session, whatever the token says: a token
+/// that claims to live for years is still forgotten after this (30 days, the
+/// longest lifetime any of the four providers documents, NOMAD's app tokens).
+pub const SESSION_CAP_MS: u64 = 30 * 24 * 3600 * 1000;
+
 /// The expiry to keep: `computed` (from [`expiry_from`] or a provider field), else
-/// the provider's `fallback_ms` after receipt. A token already dead on arrival is
-/// refused: keeping it would only fail the next request.
+/// the provider's `fallback_ms` after receipt, never past [`SESSION_CAP_MS`]. A
+/// token already dead on arrival is refused: keeping it would only fail the next request.
 pub fn expiry_or_fallback(
     received_at_ms: u64,
     computed: Option<u64>,
     fallback_ms: u64,
     status: u16,
 ) -> Result<u64, ApiError> {
-    let expires_at = computed.unwrap_or(received_at_ms.saturating_add(fallback_ms));
+    let expires_at = computed
+        .unwrap_or(received_at_ms.saturating_add(fallback_ms))
+        .min(received_at_ms.saturating_add(SESSION_CAP_MS));
     if expires_at <= received_at_ms {
         return Err(ApiError::Malformed {
             status,
@@ -191,5 +198,18 @@ pub(crate) mod tests {
             ..Default::default()
         };
         assert_eq!(expiry_from(0, None, Some(&huge)), None);
+    }
+
+    #[test]
+    fn no_session_outlives_the_local_cap() {
+        let ten_years = Some(1_000 + 10 * 365 * 86_400_000);
+        assert_eq!(
+            expiry_or_fallback(1_000, ten_years, 3_600_000, 200),
+            Ok(1_000 + SESSION_CAP_MS)
+        );
+        assert_eq!(
+            expiry_or_fallback(1_000, Some(5_000), 3_600_000, 200),
+            Ok(5_000)
+        );
     }
 }

@@ -117,7 +117,11 @@ mod tests {
         let seed = r#"{"message": "Successful login.", "jwt": "XXXXXXXXXXXXXXXXXXXXXXXX", "email": "jdoe@example.com",
                        "first": "John", "last": "Doe", "expireAt": 12345678901}"#;
         let s = parse_login(BASE, &HttpResponse::new(200, seed), 1_000).unwrap();
-        assert_eq!(s.expires_at_ms, Some(12_345_678_901_000));
+        // Read as seconds (year 2361), then held to the widget's local cap.
+        assert_eq!(
+            s.expires_at_ms,
+            Some(1_000 + crate::providers::jwt::SESSION_CAP_MS)
+        );
         assert_eq!(s.user.name.as_deref(), Some("John Doe"));
         assert_eq!(s.user.email.as_deref(), Some("jdoe@example.com"));
     }

@@ -180,7 +180,10 @@ pub fn parse_token_check(
         PastedToken::App(secret) => {
             // Issued some time ago, so its `exp` is the only expiry there is.
             let claims = decode_claims(secret.expose()).unwrap_or_default();
-            let expires = claims.exp.and_then(|exp| exp.checked_mul(1000));
+            let expires = claims
+                .exp
+                .and_then(|exp| exp.checked_mul(1000))
+                .map(|at| at.min(received_at_ms + super::jwt::SESSION_CAP_MS));
             (TokenKind::App, expires, claims.user)
         }
     };

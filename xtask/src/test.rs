@@ -254,19 +254,26 @@ fn release_e2e(
         .current_dir(root().join("e2e"))
         .env("LAB_LOGIN_URL", &url)
         .env("LAB_LOGIN_DIST", &bundle)
+        .env(
+            "LAB_LOGIN_EMULATOR_BIN",
+            emulator::binary("dev", "emulator"),
+        )
         .env("LAB_LOGIN_EMULATOR", emulator_url);
     let (ok, out) = tee(c);
     let counts = playwright_counts(&out);
-    let inspected: u64 = std::fs::read_to_string(root().join("e2e/test-results/inspected.txt"))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.trim().parse::<u64>().ok())
-        .sum();
+    let summed = |file: &str| -> u64 {
+        std::fs::read_to_string(root().join("e2e/test-results").join(file))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.trim().parse::<u64>().ok())
+            .sum()
+    };
     println!(
-        "e2e: {} passed, {} failed; {} requests inspected for secrets out of place",
+        "e2e: {} passed, {} failed; {} requests inspected for secrets out of place; {} hostile cases",
         counts.0,
         counts.1,
-        group(inspected)
+        group(summed("inspected.txt")),
+        summed("hostile.txt")
     );
     (ok, counts)
 }
@@ -276,7 +283,7 @@ fn group(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
