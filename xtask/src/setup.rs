@@ -101,6 +101,7 @@ fn npm_packages() -> Result<(), String> {
         && e2e.join("node_modules/.bin/wasm-opt").exists()
         && e2e.join("node_modules/.bin/playwright").exists()
         && e2e.join("node_modules/.bin/tsc").exists()
+        && e2e.join("node_modules/axe-core/axe.min.js").exists()
     {
         println!("  ok  npm packages (binaryen, @playwright/test, typescript) from e2e/package-lock.json");
         return Ok(());

@@ -269,11 +269,13 @@ fn release_e2e(
             .sum()
     };
     println!(
-        "e2e: {} passed, {} failed; {} requests inspected for secrets out of place; {} hostile cases",
+        "e2e: {} passed, {} failed; {} requests inspected for secrets out of place; {} hostile cases; {} axe audits, {} with serious or critical violations",
         counts.0,
         counts.1,
         group(summed("inspected.txt")),
-        summed("hostile.txt")
+        summed("hostile.txt"),
+        summed("axe.txt"),
+        summed("axe.txt") - summed("axe-clean.txt")
     );
     (ok, counts)
 }
