@@ -87,6 +87,26 @@ test('every control has an accessible name', async ({ page }) => {
   expect(snapshot).toContain('button "Next ›"');
 });
 
+test('the uploads pager and sign-out work with the keyboard alone', async ({ page }) => {
+  await open(page);
+  await signIn(page, 'NOMAD', 'bulk', 'bulk-demo-pw');
+  await expect(page.getByTestId('page-span')).toHaveText('1–10 of 10,000');
+  await page.getByTestId('page-next').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('page-span')).toHaveText('11–20 of 10,000');
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('page-last')).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('page-span')).toHaveText('9,991–10,000 of 10,000');
+  await page.getByTestId('uploads-page-size').focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('page-span')).toContainText('of 10,000');
+  await page.getByTestId('sign-out-nomad').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('session-nomad')).toHaveCount(0);
+  await expect(page.getByRole('tabpanel', { name: 'NOMAD' }).getByTestId('username')).toBeVisible();
+});
+
 function contrast(a, b) {
   const lum = ([r, g, b2]) => {
     const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };

@@ -16,6 +16,8 @@ struct Tally {
     passed: u64,
     failed: u64,
     failed_steps: Vec<String>,
+    /// When the step being recorded began (the last record, or the start).
+    since: Option<Instant>,
 }
 
 impl Tally {
@@ -30,8 +32,10 @@ impl Tally {
             }
         }
         let verdict = if ok { "ok" } else { "FAILED" };
+        let took = self.since.map(|s| s.elapsed().as_secs_f64()).unwrap_or(0.0);
+        self.since = Some(Instant::now());
         println!(
-            "--> {name}: {verdict} ({} passed, {} failed)",
+            "--> {name}: {verdict} ({} passed, {} failed) in {took:.0} s",
             counts.0, counts.1
         );
     }
@@ -40,7 +44,10 @@ impl Tally {
 pub fn test() -> Result<(), String> {
     let started = Instant::now();
     setup()?;
-    let mut tally = Tally::default();
+    let mut tally = Tally {
+        since: Some(Instant::now()),
+        ..Tally::default()
+    };
 
     step("cargo fmt --check");
     let ok = status(cmd("cargo", &["fmt", "--all", "--check"])).is_ok();
@@ -189,7 +196,10 @@ pub fn e2e(args: &[String]) -> Result<(), String> {
     setup()?;
     emulator::build("dev")?;
     let emu = Emulator::start("dev", &["--quiet"], 3600)?;
-    let mut tally = Tally::default();
+    let mut tally = Tally {
+        since: Some(Instant::now()),
+        ..Tally::default()
+    };
     let (ok, counts) = release_e2e(Some(&emu.url), &mut tally, args);
     tally.record("release build and e2e", ok, counts);
     println!("xtask: {} passed, {} failed", tally.passed, tally.failed);
