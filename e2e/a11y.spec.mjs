@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { test, expect } from './support/fixtures.mjs';
+import { signIn } from './support/flows.mjs';
 import { startPortal, portalPage, emulatorConfig, BUNDLE_PATH, EMU, DIST } from './support/portal.mjs';
 
 test.skip(!EMU || !DIST, 'needs the emulator and the built bundle: run through `cargo xtask test`');
@@ -35,14 +36,6 @@ async function audit(page, state) {
   fs.appendFileSync(`${test.info().project.outputDir}/axe-clean.txt`, '1\n');
 }
 
-async function signIn(page, tab, user, password) {
-  await page.getByRole('tab', { name: tab }).click();
-  const panel = page.getByRole('tabpanel', { name: tab });
-  await panel.getByTestId('username').fill(user);
-  await panel.getByTestId('password').fill(password);
-  await panel.getByTestId('password').press('Enter');
-  return panel;
-}
 
 for (const scheme of ['light', 'dark']) {
   test(`axe finds nothing serious in any main state (${scheme})`, async ({ page }) => {

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import readline from 'node:readline';
 import http from 'node:http';
 import { test, expect } from './support/fixtures.mjs';
+import { signIn as signInWith } from './support/flows.mjs';
 import { startPortal, portalPage, DIST } from './support/portal.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -77,14 +78,9 @@ async function open(page) {
   return trouble;
 }
 
-async function signIn(page, provider) {
+function signIn(page, provider) {
   const [tab, user, password] = ACCOUNTS[provider];
-  await page.getByRole('tab', { name: tab }).click();
-  const panel = page.getByRole('tabpanel', { name: tab });
-  await panel.getByTestId('username').fill(user);
-  await panel.getByTestId('password').fill(password);
-  await panel.getByTestId('password').press('Enter');
-  return panel;
+  return signInWith(page, tab, user, password);
 }
 
 // Sign-in answers that must fail, each with the message a person reads.

@@ -2,6 +2,7 @@
 // lab-login.json is answered by the test, pointing every provider at the emulator
 // (cross-origin, so CORS is exercised as with the real services).
 import { test, expect } from './support/fixtures.mjs';
+import { signIn } from './support/flows.mjs';
 
 const EMU = process.env.LAB_LOGIN_EMULATOR;
 const CONFIG = {
@@ -20,14 +21,6 @@ async function open(page, config = CONFIG) {
   await expect(page.getByRole('tablist')).toBeVisible();
 }
 
-async function signIn(page, tab, user, password) {
-  await page.getByRole('tab', { name: tab }).click();
-  const panel = page.getByRole('tabpanel', { name: tab });
-  await panel.getByTestId('username').fill(user);
-  await panel.getByTestId('password').fill(password);
-  await panel.getByTestId('password').press('Enter');
-  return panel;
-}
 
 async function stats() {
   return (await fetch(`${EMU}/_emulator/stats`)).json();
