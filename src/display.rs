@@ -58,11 +58,11 @@ pub fn provider_detail(err: &ApiError) -> Option<&str> {
 }
 
 /// A live countdown: `1:05:09`, `4:59`, `0:07`.
-pub fn format_countdown(remaining_ms: u64) -> String {
+pub fn format_countdown(msgs: &Messages, remaining_ms: u64) -> String {
     let secs = remaining_ms.div_ceil(1000);
     let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
     if h >= 48 {
-        format!("{} days", h / 24)
+        msgs.plural("unit.day", h / 24)
     } else if h > 0 {
         format!("{h}:{m:02}:{s:02}")
     } else {
@@ -225,12 +225,12 @@ mod tests {
 
     #[test]
     fn countdowns() {
-        assert_eq!(format_countdown(0), "0:00");
-        assert_eq!(format_countdown(1), "0:01");
-        assert_eq!(format_countdown(7_000), "0:07");
-        assert_eq!(format_countdown(299_500), "5:00");
-        assert_eq!(format_countdown(3_909_000), "1:05:09");
-        assert_eq!(format_countdown(182 * 86_400_000), "182 days");
+        assert_eq!(format_countdown(&en(), 0), "0:00");
+        assert_eq!(format_countdown(&en(), 1), "0:01");
+        assert_eq!(format_countdown(&en(), 7_000), "0:07");
+        assert_eq!(format_countdown(&en(), 299_500), "5:00");
+        assert_eq!(format_countdown(&en(), 3_909_000), "1:05:09");
+        assert_eq!(format_countdown(&en(), 182 * 86_400_000), "182 days");
     }
 
     #[test]

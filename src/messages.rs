@@ -78,6 +78,7 @@ impl Messages {
 
     /// The text for `key`: this language (host first), else English.
     pub fn get(&self, key: &str) -> String {
+        debug_assert!(is_key(key), "no message {key}");
         self.lookup(self.lang, key)
             .or_else(|| self.lookup(Lang::En, key))
             .unwrap_or_default()

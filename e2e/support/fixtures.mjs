@@ -43,7 +43,7 @@ function providerOf(url) {
 export const test = base.extend({
   secretGuard: [async ({ context }, use, testInfo) => {
     const requests = [];
-    const tokens = new Map(); // token → provider
+    const tokens = new Map(); // token → { provider, origin } (the origin that issued it, or null: any)
     const consoleLines = [];
     const watch = (page) => {
       page.on('request', (r) => requests.push({ url: r.url(), method: r.method(), headers: r.headers(), body: r.postData() || '' }));
@@ -53,14 +53,18 @@ export const test = base.extend({
         if (!provider || !SIGN_IN_PATHS[provider].test(new URL(r.url()).pathname) || r.request().method() !== 'POST') return;
         try {
           const body = await r.json();
-          for (const t of [body.access_token, body.jwt, body.data?.authtoken, body.data?.jwtToken]) if (typeof t === 'string' && t.length > 8) tokens.set(t, provider);
+          const origin = new URL(r.url()).origin;
+          for (const t of [body.access_token, body.jwt, body.data?.authtoken, body.data?.jwtToken, body.refresh_token, body.id_token]) {
+            if (typeof t === 'string' && t.length > 8) tokens.set(t, { provider, origin });
+          }
         } catch { /* not JSON: nothing issued */ }
       });
     };
     // Demo personal access tokens are typed by tests, not issued by a sign-in.
-    tokens.set('nomad_pat_demoReadAll_x7Qm2Lr9Tc4Vb8Np1Hs6Kd3Fg5Jw0Ya', 'nomad');
-    tokens.set('nomad_pat_demoNoUploads_Z4pT8sQ1vX6nB3mR7kL2wE9cY5', 'nomad');
-    tokens.set('ak_demoKey_W4KL0Rw8Rv6Mp7h7fY77dFgHDl', 'nebula');
+    const MEMORY_ONLY = ['nomad_pat_demoReadAll_x7Qm2Lr9Tc4Vb8Np1Hs6Kd3Fg5Jw0Ya', 'nomad_pat_demoNoUploads_Z4pT8sQ1vX6nB3mR7kL2wE9cY5', 'ak_demoKey_W4KL0Rw8Rv6Mp7h7fY77dFgHDl'];
+    tokens.set(MEMORY_ONLY[0], { provider: 'nomad', origin: null });
+    tokens.set(MEMORY_ONLY[1], { provider: 'nomad', origin: null });
+    tokens.set(MEMORY_ONLY[2], { provider: 'nebula', origin: null });
     context.pages().forEach(watch);
     context.on('page', watch);
     await context.addInitScript(() => {
@@ -89,10 +93,10 @@ export const test = base.extend({
         if (r.url.includes(d)) problems.push(`the Siminars digest in a URL: ${pathname}`);
         if (r.body.includes(d) && (provider !== 'siminars' || !/\/authtoken$/.test(pathname) || r.method !== 'POST')) problems.push(`the Siminars digest sent to ${r.method} ${pathname}`);
       }
-      for (const [t, p] of tokens) {
+      for (const [t, { provider: p, origin }] of tokens) {
         if (r.url.includes(t)) problems.push(`a ${p} token in a URL: ${pathname}`);
         const carried = (r.headers.authorization || '').includes(t) || r.body.includes(t);
-        if (carried && provider !== p) problems.push(`a ${p} token sent to ${r.method} ${r.url}`);
+        if (carried && (provider !== p || (origin && new URL(r.url).origin !== origin))) problems.push(`a ${p} token sent to ${r.method} ${r.url}`);
       }
       if (r.headers.cookie) problems.push(`a cookie was sent to ${pathname}`);
     }
@@ -120,6 +124,7 @@ export const test = base.extend({
           if (text.includes(s)) problems.push(`a password or digest in ${where}`);
         }
       }
+      for (const t of MEMORY_ONLY) if (state.session.includes(t)) problems.push('a key or personal access token in sessionStorage');
       for (const [t] of tokens) {
         for (const [where, text] of [['the URL', state.url], ['the DOM', state.dom], ['a lab-login event', state.events], ['localStorage', state.local]]) {
           if (text.includes(t)) problems.push(`a token in ${where}`);

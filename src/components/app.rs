@@ -98,7 +98,16 @@ pub fn App(
             };
             ev.prevent_default();
             selected.set(Some(providers[next]));
-            if let Some(tab) = document().get_element_by_id(&tab_id(providers[next])) {
+            // Looked up from the tab list itself: `document` cannot see into a shadow root.
+            let tab = ev
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|list| {
+                    list.query_selector(&format!("#{}", tab_id(providers[next])))
+                        .ok()
+                        .flatten()
+                });
+            if let Some(tab) = tab {
                 let _ = tab.unchecked_into::<web_sys::HtmlElement>().focus();
             }
         }

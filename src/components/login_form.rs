@@ -140,14 +140,16 @@ pub fn LoginForm(
                     }
                     _ => {}
                 }
-                host_hooks.error(provider, &err, &shown.message);
+                let message = shown.message.clone();
                 error.set(Some(shown));
                 // After the message has rendered: an empty region is not displayed and cannot take focus.
                 request_animation_frame(move || {
-                    if let Some(el) = error_ref.get_untracked() {
+                    if let Some(el) = error_ref.try_get_untracked().flatten() {
                         let _ = el.focus();
                     }
                 });
+                // Last: the host's listener may unmount the widget.
+                host_hooks.error(provider, &err, &message);
             }
         }
     });

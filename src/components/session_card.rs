@@ -38,13 +38,16 @@ pub fn SessionCard(
         let Some(session) = sessions.get(provider) else {
             return;
         };
+        // Read before the sign-out is announced: a host may unmount the widget in
+        // its listener, and the server must still be told.
+        let (config, messages) = (config.get_value(), t.0.get_value());
         sessions.remove(provider, SignOutReason::User, None);
         // Forget locally first, so a slow server cannot keep the token alive here.
         spawn_local(async move {
-            if let Err(err) = client::sign_out(&config.get_value(), &session).await {
-                // Forgotten here, but still valid on the server: say so.
-                let why = t.with(|m| error_message(m, provider, &session.base_url, &err));
-                sessions.ended.set(Some(t.fmt(
+            if let Err(err) = client::sign_out(&config, &session).await {
+                // Forgotten here, but still valid on the server: say so (if the widget is still there).
+                let why = error_message(&messages, provider, &session.base_url, &err);
+                sessions.ended.try_set(Some(messages.fmt(
                     "session.logout-failed",
                     &[("provider", provider.display_name()), ("why", &why)],
                 )));
@@ -77,11 +80,11 @@ pub fn SessionCard(
                             "session.personal-cap",
                             &[
                                 ("cap", &t.with(|m| format_duration_words(m, PERSONAL_TOKEN_CAP_MS / 1000))),
-                                ("left", &format_countdown(ms)),
+                                ("left", &t.with(|m| format_countdown(m, ms))),
                             ],
                         ),
                         Some(_) if provider == ProviderId::Siminars => t.get("session.siminars"),
-                        Some(ms) => t.fmt("session.expires-in", &[("left", &format_countdown(ms))]),
+                        Some(ms) => t.fmt("session.expires-in", &[("left", &t.with(|m| format_countdown(m, ms)))]),
                     }}
                 </span>
             </p>

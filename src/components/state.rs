@@ -160,7 +160,6 @@ impl Sessions {
             hub.reload(now);
             hub.widgets.push(Member {
                 id,
-                config: expect_context::<ConfigCtx>().0,
                 offers,
                 list: this.list,
                 ended: this.ended,
@@ -172,29 +171,54 @@ impl Sessions {
         });
         // After mounting, so that the host's listeners see the widget's element in place.
         if !existing.is_empty() {
+            let list = this.list;
             request_animation_frame(move || {
-                for session in &existing {
+                // Only those still there: the host may have signed out in between.
+                let still: Vec<Session> = list
+                    .try_with_untracked(|l| {
+                        existing
+                            .iter()
+                            .filter(|s| l.iter().any(|x| x.token == s.token))
+                            .cloned()
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                for session in &still {
                     host.signed_in(session, true);
                 }
             });
         }
+        // A re-mount (after an attribute change) joins before the old view leaves,
+        // so its memory-only sessions survive it (see `embed::mount`).
         on_cleanup(move || HUB.with(|hub| hub.borrow_mut().leave(id)));
         this
     }
 
     /// The base URL this widget uses for `provider`.
     fn base(&self, provider: ProviderId) -> Option<String> {
-        self.offers.with_value(|o| {
-            o.iter()
-                .find(|(p, _)| *p == provider)
-                .map(|(_, b)| b.clone())
-        })
+        // `try_`: a host may unmount the widget in an event listener mid-flow.
+        self.offers
+            .try_with_value(|o| {
+                o.iter()
+                    .find(|(p, _)| *p == provider)
+                    .map(|(_, b)| b.clone())
+            })
+            .flatten()
     }
 
     /// Adds or replaces the session for its provider and base URL, in every widget
     /// that offers them, and keeps it in sessionStorage.
     pub fn add(&self, session: Session) {
-        deliver(HUB.with(|hub| hub.borrow_mut().add(session)));
+        let config = use_context::<ConfigCtx>().and_then(|c| c.0.try_get_value());
+        deliver(HUB.with(|hub| {
+            let mut hub = hub.borrow_mut();
+            if let Some(config) = config {
+                let key = (session.provider, session.base_url.clone());
+                hub.logout_config.retain(|(k, _)| *k != key);
+                hub.logout_config.push((key, config));
+            }
+            hub.add(session)
+        }));
     }
 
     /// Forgets the session for `provider`, in every widget that offers it, with
@@ -235,13 +259,16 @@ impl Sessions {
     /// Advances the clock and signs out every session that has expired.
     pub fn tick(&self) {
         let now = now_ms();
-        self.now.set(now);
-        let expired: Vec<ProviderId> = self.list.with_untracked(|l| {
-            l.iter()
-                .filter(|s| s.is_expired(now))
-                .map(|s| s.provider)
-                .collect()
-        });
+        self.now.try_set(now);
+        let expired: Vec<ProviderId> = self
+            .list
+            .try_with_untracked(|l| {
+                l.iter()
+                    .filter(|s| s.is_expired(now))
+                    .map(|s| s.provider)
+                    .collect()
+            })
+            .unwrap_or_default();
         for provider in expired {
             self.remove(
                 provider,
@@ -280,7 +307,6 @@ fn deliver(notices: Vec<(Host, Notice)>) {
 /// One mounted widget, as the hub knows it.
 struct Member {
     id: usize,
-    config: StoredValue<Config>,
     offers: Vec<(ProviderId, String)>,
     list: RwSignal<Vec<Session>>,
     ended: RwSignal<Option<String>>,
@@ -300,6 +326,9 @@ struct Hub {
     /// Sessions that live in memory only (API keys, or ones the browser would
     /// not store): sessionStorage is the truth for all the others.
     memory_only: Vec<(ProviderId, String)>,
+    /// The configuration each session was signed in with, so that a Siminars token
+    /// can be given back even when no widget that offers it is left.
+    logout_config: Vec<((ProviderId, String), Config)>,
     /// `None` when the browser offers no sessionStorage: sessions then live in memory.
     store: Option<SessionStore>,
     widgets: Vec<Member>,
@@ -319,6 +348,7 @@ impl Hub {
         Self {
             sessions,
             memory_only: Vec::new(),
+            logout_config: Vec::new(),
             store,
             widgets: Vec::new(),
         }
@@ -344,14 +374,27 @@ impl Hub {
     /// too: nothing shows them, and nothing can sign them out.
     fn leave(&mut self, id: usize) {
         self.widgets.retain(|m| m.id != id);
-        if self.widgets.is_empty() {
-            let memory_only = std::mem::take(&mut self.memory_only);
-            self.sessions.retain(|s| {
-                !memory_only
-                    .iter()
-                    .any(|(p, b)| *p == s.provider && *b == s.base_url)
-            });
-        }
+        self.forget_unshown_memory_only();
+    }
+
+    /// Memory-only sessions that no mounted widget offers are forgotten: nothing
+    /// shows them, and nothing could sign them out.
+    fn forget_unshown_memory_only(&mut self) {
+        let widgets = &self.widgets;
+        let shown = |p: ProviderId, b: &str| widgets.iter().any(|m| m.offers(p, b));
+        let gone: Vec<(ProviderId, String)> = self
+            .memory_only
+            .iter()
+            .filter(|(p, b)| !shown(*p, b))
+            .cloned()
+            .collect();
+        self.memory_only.retain(|k| !gone.contains(k));
+        self.sessions.retain(|s| {
+            !gone
+                .iter()
+                .any(|(p, b)| *p == s.provider && *b == s.base_url)
+        });
+        self.logout_config.retain(|(k, _)| !gone.contains(k));
     }
 
     /// Copies each widget's sessions into its own signal.
@@ -390,6 +433,10 @@ impl Hub {
         let key = (session.provider, session.base_url.clone());
         self.memory_only.retain(|k| *k != key);
         if saved.is_err() {
+            // An older stored session for the same place must not come back on reload.
+            if let Some(store) = &self.store {
+                store.remove(session.provider, &session.base_url);
+            }
             self.memory_only.push(key);
         }
         let not_kept = match saved {
@@ -448,7 +495,6 @@ impl Hub {
 mod other_tabs {
     use std::cell::OnceCell;
 
-    use leptos::prelude::*;
     use wasm_bindgen::prelude::*;
 
     use super::{deliver, HUB};
@@ -506,10 +552,10 @@ mod other_tabs {
                         })
                         .cloned();
                     let config = hub
-                        .widgets
+                        .logout_config
                         .iter()
-                        .find(|m| m.offers(provider, &base))
-                        .map(|m| m.config);
+                        .find(|((p, b), _)| *p == provider && *b == base)
+                        .map(|(_, c)| c.clone());
                     session.zip(config)
                 });
                 deliver(HUB.with(|hub| {
@@ -518,9 +564,7 @@ mod other_tabs {
                 }));
                 if let Some((session, config)) = logout {
                     leptos::task::spawn_local(async move {
-                        if let Some(config) = config.try_get_value() {
-                            let _ = crate::client::sign_out(&config, &session).await;
-                        }
+                        let _ = crate::client::sign_out(&config, &session).await;
                     });
                 }
             });

@@ -93,11 +93,12 @@ pub fn NomadUploads() -> impl IntoView {
                 Err(err) => {
                     let message =
                         t.with(|m| error_message(m, ProviderId::Nomad, &session.base_url, &err));
-                    host.error(ProviderId::Nomad, &err, &message);
                     loaded.set(Loaded::Failed {
                         out_of_range: matches!(err, ApiError::Refused { status: 400, .. }),
-                        message,
+                        message: message.clone(),
                     });
+                    // Last: the host's listener may unmount the widget.
+                    host.error(ProviderId::Nomad, &err, &message);
                 }
             }
         });

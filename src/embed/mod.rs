@@ -183,15 +183,19 @@ fn warn_about_endpoint_attributes(el: &HtmlElement, source: &Source) {
 /// Mounts (or re-mounts, after a change) one widget; an error shows in its place.
 fn mount(element: HtmlElement, source: Source) {
     warn_about_endpoint_attributes(&element, &source);
-    // Unmount what was there first. A shadow root, once attached, stays:
-    // `shadow` is fixed at the first mount.
+    // What was there goes only once the new view is in: the page's sessions
+    // must never see this widget gone (memory-only ones would be forgotten).
+    // A shadow root, once attached, stays: `shadow` is fixed at the first mount.
+    let mut old_view = None;
     let previous = take(&element).map(|Mounted { shadow, _view, .. }| {
-        drop(_view);
+        old_view = Some(_view);
         shadow
     });
     let chosen = resolve(&element, &source);
     let shadow = match previous {
         Some(kept) => kept,
+        // Re-connected (moved in the page): the element keeps its root.
+        None if element.shadow_root().is_some() => element.shadow_root(),
         None if matches!(&chosen, Ok((_, _, options, _)) if options.shadow) => element
             .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
             .ok(),
@@ -233,6 +237,7 @@ fn mount(element: HtmlElement, source: Source) {
             _view: view,
         })
     });
+    drop(old_view);
 }
 
 type Chosen = (
@@ -357,11 +362,17 @@ fn mount_from_code(element: HtmlElement, options: JsValue) -> Result<(), JsValue
         Err(js_sys::Error::new(&format!("lab-login: option `{name}` has the wrong type")).into())
     };
     let shadow = get("shadow").is_truthy();
+    let (providers, lang, warning, theme) = (
+        text("providers")?,
+        text("lang")?,
+        text("expiryWarning")?,
+        text("theme")?,
+    );
     let widget_options = WidgetOptions::from_attributes(|name| match name {
-        "providers" => text("providers").ok().flatten(),
-        "lang" => text("lang").ok().flatten(),
-        "expiry-warning" => text("expiryWarning").ok().flatten(),
-        "theme" => text("theme").ok().flatten(),
+        "providers" => providers.clone(),
+        "lang" => lang.clone(),
+        "expiry-warning" => warning.clone(),
+        "theme" => theme.clone(),
         _ => None,
     })
     .map(|o| WidgetOptions { shadow, ..o })

@@ -57,52 +57,67 @@ function __labLoginStylesheet() {
 
 const WIDGET_ATTRIBUTES = ['providers', 'lang', 'expiry-warning', 'theme', 'shadow'];
 let widgets; // the wasm's functions, once it has started
-const waiting = [];
-const mountedFromCode = new WeakSet();
+const waiting = new Map(); // element → its mount() options, before the start
+const mountedFromCode = new Set(); // host script owns these: markup rules leave them alone
+
+function mountFromCode(element, options) {
+  widgets.mount(element, options);
+  mountedFromCode.add(element);
+}
 
 function __labLoginReady(api) {
   widgets = api;
+  for (const [element, options] of waiting) {
+    try { mountFromCode(element, options); } catch (error) { console.error(error); }
+  }
+  waiting.clear();
   if (!customElements.get('lab-login')) {
     customElements.define('lab-login', class extends HTMLElement {
       static observedAttributes = WIDGET_ATTRIBUTES;
       connectedCallback() { if (!mountedFromCode.has(this)) widgets.connect(this, false); }
-      disconnectedCallback() { widgets.disconnect(this); }
-      attributeChangedCallback(name) { widgets.changed(this, name); }
+      disconnectedCallback() { if (!mountedFromCode.has(this)) widgets.disconnect(this); }
+      attributeChangedCallback(name) { if (!mountedFromCode.has(this)) widgets.changed(this, name); }
     });
   }
   // <div data-lab-login>: present now, added or removed later, or changed.
-  const divs = (node) => (node.nodeType !== 1 ? [] : [...(node.matches('div[data-lab-login]') ? [node] : []), ...node.querySelectorAll('div[data-lab-login]')]);
+  const divs = (node) => (node.nodeType !== 1 ? [] : [...(node.matches('div[data-lab-login]') ? [node] : []), ...node.querySelectorAll('div[data-lab-login]')])
+    .filter((div) => !mountedFromCode.has(div));
   for (const div of divs(document.documentElement)) widgets.connect(div, true);
   new MutationObserver((records) => {
     for (const record of records) {
       if (record.type === 'attributes') {
-        if (record.target.matches('div[data-lab-login]')) widgets.changed(record.target, record.attributeName);
+        if (record.target.matches('div[data-lab-login]') && !mountedFromCode.has(record.target)) widgets.changed(record.target, record.attributeName);
         continue;
       }
       for (const node of record.removedNodes) {
-        if (node.nodeType === 1 && !node.isConnected) {
-          for (const div of divs(node)) widgets.disconnect(div);
-          if (mountedFromCode.has(node)) widgets.disconnect(node);
-        }
+        if (node.nodeType === 1 && !node.isConnected) for (const div of divs(node)) widgets.disconnect(div);
       }
       for (const node of record.addedNodes) for (const div of divs(node)) if (div.isConnected) widgets.connect(div, true);
     }
+    // Host-mounted widgets that left the page for good stop their timers and requests.
+    for (const element of mountedFromCode) {
+      if (!element.isConnected) { widgets.unmount(element); mountedFromCode.delete(element); }
+    }
   }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: WIDGET_ATTRIBUTES.map((a) => `data-${a}`) });
-  for (const run of waiting.splice(0)) run();
 }
 
 /**
  * Mounts a widget into `element`, configured by host script (see lab-login.d.ts).
  * Before the bundle has started, the widget mounts as soon as it has.
+ * Throws (once started) when the options are of the wrong type.
  */
 export function mount(element, options = {}) {
   if (!(element instanceof HTMLElement)) throw new TypeError('lab-login: mount() needs an element');
-  mountedFromCode.add(element);
-  const run = () => widgets.mount(element, options);
-  if (widgets) run(); else waiting.push(run);
+  if (widgets) mountFromCode(element, options); else waiting.set(element, options);
+  let current = true;
   return {
-    unmount() { mountedFromCode.delete(element); if (widgets) widgets.unmount(element); },
-    signOut(provider) { if (widgets) widgets.signOut(element, String(provider)); },
+    unmount() {
+      if (!current) return;
+      current = false;
+      waiting.delete(element);
+      if (mountedFromCode.delete(element) && widgets) widgets.unmount(element);
+    },
+    signOut(provider) { if (current && widgets) widgets.signOut(element, String(provider)); },
   };
 }
 
