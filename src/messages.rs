@@ -1,4 +1,5 @@
-//! Every sentence a person reads, per language: one catalog. English is
+//! Every sentence a person using the widget reads, per language: one catalog
+//! (configuration errors, written for the page owner, stay in English). English is
 //! complete; German too (its known gaps are listed in [`DE_MISSING`], which a
 //! test keeps honest). A host may override any message, per language, through
 //! `lab-login.json` (`"messages": {"de": {"key": "text"}}`) or `mount()`. A
