@@ -183,70 +183,38 @@ impl Config {
             }
         }
         let insecure = self.allow_insecure_http;
+        // Each provider as the file gives it: absent, `null`, or its url and link.
+        let given = |e: &Option<Option<EndpointFile>>| {
+            e.as_ref().map(|e| {
+                e.as_ref()
+                    .map(|e| (e.url.clone(), e.forgot_password_url.clone()))
+            })
+        };
+        let siminars = file.siminars.as_ref().map(|e| {
+            e.as_ref()
+                .map(|e| (e.url.clone(), e.forgot_password_url.clone()))
+        });
         for (id, given) in [
-            (
-                ProviderId::Nomad,
-                file.nomad
-                    .as_ref()
-                    .map(|e| e.as_ref().map(|e| &e.forgot_password_url)),
-            ),
-            (
-                ProviderId::Nemo,
-                file.nemo
-                    .as_ref()
-                    .map(|e| e.as_ref().map(|e| &e.forgot_password_url)),
-            ),
-            (
-                ProviderId::Siminars,
-                file.siminars
-                    .as_ref()
-                    .map(|e| e.as_ref().map(|e| &e.forgot_password_url)),
-            ),
-            (
-                ProviderId::Nebula,
-                file.nebula
-                    .as_ref()
-                    .map(|e| e.as_ref().map(|e| &e.forgot_password_url)),
-            ),
+            (ProviderId::Nomad, given(&file.nomad)),
+            (ProviderId::Nemo, given(&file.nemo)),
+            (ProviderId::Siminars, siminars),
+            (ProviderId::Nebula, given(&file.nebula)),
         ] {
-            let default_url = Config::default().base_url(id).map(str::to_string);
-            let moved = |url: &str| default_url.as_deref() != Some(url.trim_end_matches('/'));
             match given {
                 None => {}
-                // A provider turned off has no link; one moved elsewhere (an Oasis)
-                // does not keep the real service's link.
+                // A provider turned off has no link.
                 Some(None) => self.forgot_password.retain(|(p, _)| *p != id),
-                Some(Some(None)) => {
-                    let url = match id {
-                        ProviderId::Nomad => file
-                            .nomad
-                            .as_ref()
-                            .and_then(|e| e.as_ref())
-                            .map(|e| e.url.as_str()),
-                        ProviderId::Nemo => file
-                            .nemo
-                            .as_ref()
-                            .and_then(|e| e.as_ref())
-                            .map(|e| e.url.as_str()),
-                        ProviderId::Siminars => file
-                            .siminars
-                            .as_ref()
-                            .and_then(|e| e.as_ref())
-                            .map(|e| e.url.as_str()),
-                        ProviderId::Nebula => file
-                            .nebula
-                            .as_ref()
-                            .and_then(|e| e.as_ref())
-                            .map(|e| e.url.as_str()),
-                    };
-                    if url.is_some_and(moved) {
+                Some(Some((url, None))) => {
+                    // Moved elsewhere (an Oasis): the real service's link would be wrong there.
+                    let default_url = Config::default().base_url(id).map(str::to_string);
+                    if default_url.as_deref() != Some(url.trim_end_matches('/')) {
                         self.forgot_password.retain(|(p, _)| *p != id);
                     }
                 }
-                Some(Some(Some(url))) => {
-                    let url = check_link(id.key(), url, urls)?;
+                Some(Some((_, Some(link)))) => {
+                    let link = check_link(id.key(), &link, urls)?;
                     self.forgot_password.retain(|(p, _)| *p != id);
-                    self.forgot_password.push((id, url));
+                    self.forgot_password.push((id, link));
                 }
             }
         }
