@@ -46,20 +46,26 @@ impl Reader<'_> {
 /// The crate a demangled Rust name belongs to: its first path segment.
 pub fn crate_of(name: &str) -> String {
     let name = name.trim_start_matches('<');
+    let name = name.trim_start_matches("&mut ").trim_start_matches('&');
     let end = name.find(['<', ' ', ':', '(']).unwrap_or(name.len());
     // std's own crates carry a disambiguator: `core[c5930c85a12de822]::fmt`.
     let first = name[..end].split('[').next().unwrap_or("");
-    let rest = &name[end..];
     let rest = if name[..end].contains('[') {
-        &name[name.find("]").map_or(end, |i| i + 1)..]
+        &name[name.find(']').map_or(end, |i| i + 1)..]
     } else {
-        rest
+        &name[end..]
     };
-    match first {
-        "" => "(other)".into(),
-        first if rest.starts_with("::") => first.to_string(),
-        _ => "(runtime and C symbols)".into(),
+    if !first.is_empty() && rest.starts_with("::") {
+        return first.to_string();
     }
+    // `<F as tachys::…::ReactiveFunction>::invoke`: a generic type, so the trait's crate.
+    if let Some((_, trait_path)) = name.split_once(" as ") {
+        let owner = crate_of(trait_path);
+        if !owner.starts_with('(') {
+            return owner;
+        }
+    }
+    "(runtime and C symbols)".into()
 }
 
 pub fn largest(path: &Path, n: usize) -> Result<Largest, String> {
@@ -197,5 +203,17 @@ mod tests {
         );
         assert_eq!(crate_of("memcpy"), "(runtime and C symbols)");
         assert_eq!(crate_of("core[c5930c85a12de822]::fmt::float::x"), "core");
+        assert_eq!(
+            crate_of("<F as tachys::reactive_graph::ReactiveFunction>::invoke::h1"),
+            "tachys"
+        );
+        assert_eq!(
+            crate_of("<&mut serde_json::de::Deserializer<R> as serde_core::de::X>::y"),
+            "serde_json"
+        );
+        assert_eq!(
+            crate_of("<f64 as core[c5930c85a12de822]::str::traits::FromStr>::from_str"),
+            "core"
+        );
     }
 }
