@@ -195,6 +195,14 @@ impl PageSpan {
     }
 }
 
+/// `42.5` → `42.50`, in integer arithmetic: float formatting would add kilobytes
+/// to the bundle for one number (Nebula's balance).
+pub fn two_decimals(amount: f64) -> String {
+    let cents = (amount * 100.0).round() as i64;
+    let sign = if cents < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", (cents / 100).abs(), (cents % 100).abs())
+}
+
 /// `10000` → `10,000`.
 pub fn group_digits(n: u64) -> String {
     let digits = n.to_string();
@@ -379,5 +387,14 @@ mod tests {
             host_of("/emulator/nomad/api/v1", "lab.example:8080"),
             "lab.example:8080"
         );
+    }
+
+    #[test]
+    fn balances_have_two_decimals() {
+        assert_eq!(two_decimals(42.5), "42.50");
+        assert_eq!(two_decimals(0.0), "0.00");
+        assert_eq!(two_decimals(1234.567), "1234.57");
+        assert_eq!(two_decimals(-0.5), "-0.50");
+        assert_eq!(two_decimals(0.004), "0.00");
     }
 }

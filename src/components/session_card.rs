@@ -132,7 +132,7 @@ fn NebulaBalance(
         <p class="lab-login__balance" data-testid="nebula-balance">
             {move || match balance.get() {
                 None => t.get("balance.loading"),
-                Some(Ok(b)) => t.fmt("balance.value", &[("amount", &format!("{b:.2}"))]),
+                Some(Ok(b)) => t.fmt("balance.value", &[("amount", &crate::display::two_decimals(b))]),
                 Some(Err(err)) => t.fmt("balance.unavailable", &[("why", &t.with(|m| error_message(m, ProviderId::Nebula, &host, &err)))]),
             }}
         </p>

@@ -349,8 +349,10 @@ fn mount_from_code(element: HtmlElement, options: JsValue) -> Result<(), JsValue
         if let Some(s) = v.as_string() {
             return Ok(Some(s));
         }
-        if let Some(n) = v.as_f64() {
-            return Ok(Some(n.to_string()));
+        // Whole numbers only (seconds): printed as an integer, which keeps core's
+        // float formatting out of the bundle.
+        if let Some(n) = v.as_f64().filter(|n| n.fract() == 0.0 && n.abs() < 1e15) {
+            return Ok(Some((n as i64).to_string()));
         }
         if js_sys::Array::is_array(&v) {
             let words: Vec<String> = js_sys::Array::from(&v)
