@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { test, expect } from './support/fixtures.mjs';
 import { signIn } from './support/flows.mjs';
-import { startPortal, portalPage, emulatorConfig, BUNDLE_PATH, EMU, DIST } from './support/portal.mjs';
+import { startPortal, portalPage, emulatorConfig, BUNDLE_PATH, EMU, DIST, jsonFile } from './support/portal.mjs';
 
 test.skip(!EMU || !DIST, 'needs the emulator and the built bundle: run through `cargo xtask test`');
 
@@ -17,7 +17,7 @@ async function open(page, body = '<main><h1>Portal</h1><lab-login></lab-login></
   portal = await startPortal({
     files: {
       '/': portalPage({ body }),
-      [`${BUNDLE_PATH}lab-login.json`]: { body: JSON.stringify(emulatorConfig()), headers: { 'content-type': 'application/json' } },
+      [`${BUNDLE_PATH}lab-login.json`]: jsonFile(emulatorConfig()),
     },
   });
   await page.goto(`${portal.origin}/`);

@@ -1,6 +1,6 @@
 // Habits of real accounts: several tabs of one site, forgotten passwords.
 import { test, expect } from './support/fixtures.mjs';
-import { startPortal, portalPage, emulatorConfig, BUNDLE_PATH, EMU, DIST } from './support/portal.mjs';
+import { startPortal, portalPage, emulatorConfig, BUNDLE_PATH, EMU, DIST, jsonFile } from './support/portal.mjs';
 
 test.skip(!EMU || !DIST, 'needs the emulator and the built bundle: run through `cargo xtask test`');
 
@@ -32,7 +32,7 @@ test('signing out in one tab signs the same provider out in the others; no token
   portal = await startPortal({
     files: {
       '/': portalPage({ body: '<lab-login providers="nomad,siminars,nemo"></lab-login>' }),
-      [`${BUNDLE_PATH}lab-login.json`]: { body: JSON.stringify(emulatorConfig()), headers: { 'content-type': 'application/json' } },
+      [`${BUNDLE_PATH}lab-login.json`]: jsonFile(emulatorConfig()),
     },
   });
   const [a, b] = [await openTab(context, `${portal.origin}/`), await openTab(context, `${portal.origin}/`)];
@@ -74,13 +74,10 @@ test('"Forgot your password?" goes to each provider\'s own page, from configurat
   portal = await startPortal({
     files: {
       '/': portalPage({ body: '<lab-login></lab-login>' }),
-      [`${BUNDLE_PATH}lab-login.json`]: {
-        body: JSON.stringify(emulatorConfig({
-          nomad: { url: `${EMU}/nomad/api/v1`, forgot_password_url: 'https://accounts.nomad.example/reset?realm=lab' },
-          nemo: { url: `${EMU}/nemo/v1`, forgot_password_url: 'https://nemo.example/forgot' },
-        })),
-        headers: { 'content-type': 'application/json' },
-      },
+      [`${BUNDLE_PATH}lab-login.json`]: jsonFile(emulatorConfig({
+        nomad: { url: `${EMU}/nomad/api/v1`, forgot_password_url: 'https://accounts.nomad.example/reset?realm=lab' },
+        nemo: { url: `${EMU}/nemo/v1`, forgot_password_url: 'https://nemo.example/forgot' },
+      })),
     },
   });
   await page.goto(`${portal.origin}/`);
@@ -101,7 +98,7 @@ test('a forgot-password link that is not https is refused with the configuration
   portal = await startPortal({
     files: {
       '/': portalPage({ body: '<lab-login></lab-login>' }),
-      [`${BUNDLE_PATH}lab-login.json`]: { body: JSON.stringify(emulatorConfig({ nemo: { url: `${EMU}/nemo/v1`, forgot_password_url: 'javascript:alert(1)' } })), headers: { 'content-type': 'application/json' } },
+      [`${BUNDLE_PATH}lab-login.json`]: jsonFile(emulatorConfig({ nemo: { url: `${EMU}/nemo/v1`, forgot_password_url: 'javascript:alert(1)' } })),
     },
   });
   await page.goto(`${portal.origin}/`);
@@ -115,7 +112,7 @@ async function nomadPage(page) {
   portal = await startPortal({
     files: {
       '/': portalPage({ body: '<lab-login providers="nomad"></lab-login>' }),
-      [`${BUNDLE_PATH}lab-login.json`]: { body: JSON.stringify(emulatorConfig()), headers: { 'content-type': 'application/json' } },
+      [`${BUNDLE_PATH}lab-login.json`]: jsonFile(emulatorConfig()),
     },
   });
   await page.addInitScript(() => {
@@ -221,7 +218,7 @@ async function languagePage(page, { htmlLang = 'en', dir = '', body, config = em
   portal = await startPortal({
     files: {
       '/': html,
-      [`${BUNDLE_PATH}lab-login.json`]: { body: JSON.stringify(config), headers: { 'content-type': 'application/json' } },
+      [`${BUNDLE_PATH}lab-login.json`]: jsonFile(config),
     },
   });
   await page.goto(`${portal.origin}/`);
@@ -266,7 +263,7 @@ test('an unknown message key in the configuration is refused', async ({ page }) 
   portal = await startPortal({
     files: {
       '/': portalPage({ body: '<lab-login></lab-login>' }),
-      [`${BUNDLE_PATH}lab-login.json`]: { body: JSON.stringify(emulatorConfig({ messages: { de: { 'form.sumbit': 'x' } } })), headers: { 'content-type': 'application/json' } },
+      [`${BUNDLE_PATH}lab-login.json`]: jsonFile(emulatorConfig({ messages: { de: { 'form.sumbit': 'x' } } })),
     },
   });
   await page.goto(`${portal.origin}/`);

@@ -1,7 +1,7 @@
 // The <lab-login> element, the div form and the mount() API, as a portal uses
 // them: against the output of `cargo xtask dist`, served by a mock portal.
 import { test, expect } from './support/fixtures.mjs';
-import { startPortal, portalPage, emulatorConfig, BUNDLE_PATH, EMU, DIST } from './support/portal.mjs';
+import { startPortal, portalPage, emulatorConfig, BUNDLE_PATH, EMU, DIST, jsonFile } from './support/portal.mjs';
 
 test.skip(!EMU || !DIST, 'needs the emulator and the built bundle: run through `cargo xtask test`');
 
@@ -18,7 +18,7 @@ async function open(page, body, { head = '', files = {} } = {}) {
   portal = await startPortal({
     files: {
       [PAGE]: portalPage({ body, head }),
-      [`${BUNDLE_PATH}lab-login.json`]: { body: JSON.stringify(emulatorConfig()), headers: { 'content-type': 'application/json' } },
+      [`${BUNDLE_PATH}lab-login.json`]: jsonFile(emulatorConfig()),
       ...files,
     },
   });
@@ -286,7 +286,7 @@ test('mount() with its own configuration resolves relative endpoints against the
     proxy: ['/nomad/'],
     files: {
       [PAGE]: portalPage({ body: '<div id="w"></div><script type="module" src="/host.js"></script>' }),
-      [`${BUNDLE_PATH}lab-login.json`]: { body: JSON.stringify(emulatorConfig()), headers: { 'content-type': 'application/json' } },
+      [`${BUNDLE_PATH}lab-login.json`]: jsonFile(emulatorConfig()),
       '/host.js': { body: host, headers: { 'content-type': 'text/javascript' } },
     },
   });

@@ -8,7 +8,7 @@ import readline from 'node:readline';
 import http from 'node:http';
 import { test, expect } from './support/fixtures.mjs';
 import { signIn as signInWith } from './support/flows.mjs';
-import { startPortal, portalPage, DIST } from './support/portal.mjs';
+import { startPortal, portalPage, DIST, jsonFile } from './support/portal.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -38,7 +38,7 @@ test.beforeAll(async () => {
   portal = await startPortal({
     files: {
       '/': portalPage({ body: '<lab-login></lab-login>' }),
-      '/static/lab-login/0.1.0/lab-login.json': { body: JSON.stringify(config), headers: { 'content-type': 'application/json' } },
+      '/static/lab-login/0.1.0/lab-login.json': jsonFile(config),
     },
   });
 });

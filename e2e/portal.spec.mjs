@@ -1,7 +1,7 @@
 // The bundle as a portal embeds it (the output of `cargo xtask dist`): pinned by
 // one integrity value, configured only beside itself, under a strict CSP.
 import { test, expect } from './support/fixtures.mjs';
-import { startPortal, portalPage, emulatorConfig, bundleFile, sri, BUNDLE_PATH, EMU, DIST } from './support/portal.mjs';
+import { startPortal, portalPage, emulatorConfig, bundleFile, sri, BUNDLE_PATH, EMU, DIST, jsonFile } from './support/portal.mjs';
 
 test.skip(!EMU || !DIST, 'needs the emulator and the built bundle: run through `cargo xtask test`');
 
@@ -11,10 +11,6 @@ const STRICT_CSP = (connect) => `default-src 'self'; script-src 'self' 'wasm-uns
 
 let portal;
 test.afterEach(async () => { await portal?.close(); portal = undefined; });
-
-function json(value) {
-  return { body: JSON.stringify(value), headers: { 'content-type': 'application/json' } };
-}
 
 /** Signs in to NOMAD; returns the host the form named before it sent. */
 async function signInNomad(page, user = 'ada', password = 'ada-demo-pw') {
@@ -32,8 +28,8 @@ test('configuration comes from beside the bundle, never from beside the page', a
     files: {
       [PAGE]: portalPage(),
       // Anyone who can put a file next to the page must not choose where passwords go.
-      [`${PAGE}lab-login.json`]: json({ nomad: { url: 'http://127.0.0.1:9/decoy' } }),
-      [`${BUNDLE_PATH}lab-login.json`]: json(emulatorConfig()),
+      [`${PAGE}lab-login.json`]: jsonFile({ nomad: { url: 'http://127.0.0.1:9/decoy' } }),
+      [`${BUNDLE_PATH}lab-login.json`]: jsonFile(emulatorConfig()),
     },
   });
   await page.goto(portal.origin + PAGE);
@@ -51,7 +47,7 @@ test('an injected <base href> moves no endpoint: the password goes only to the h
       files: {
         // As HTML injected into the page body would: a <base> pointing at another origin.
         [PAGE]: portalPage({ body: `<base href="${elsewhere.origin}/"><div data-lab-login data-providers="nomad"></div>` }),
-        [`${BUNDLE_PATH}lab-login.json`]: json({ nomad: { url: '/nomad/api/v1' } }),
+        [`${BUNDLE_PATH}lab-login.json`]: jsonFile({ nomad: { url: '/nomad/api/v1' } }),
       },
     });
     const sent = [];
@@ -73,7 +69,7 @@ test('the bundle works under the strict CSP with no nonce, and no violation is r
     headers: { 'content-security-policy': csp },
     files: {
       [PAGE]: portalPage({ body: '<div data-lab-login data-providers="nomad,siminars"></div>' }),
-      [`${BUNDLE_PATH}lab-login.json`]: json(emulatorConfig()),
+      [`${BUNDLE_PATH}lab-login.json`]: jsonFile(emulatorConfig()),
     },
   });
   await page.addInitScript(() => {
@@ -111,7 +107,7 @@ for (const file of ['lab-login.wasm', 'lab-login.css']) {
       files: {
         [PAGE]: portalPage(),
         [BUNDLE_PATH + file]: tampered,
-        [`${BUNDLE_PATH}lab-login.json`]: json(emulatorConfig()),
+        [`${BUNDLE_PATH}lab-login.json`]: jsonFile(emulatorConfig()),
       },
     });
     const toEmulator = [];
@@ -135,7 +131,7 @@ test('a tampered entry is refused by the page\'s own integrity value: nothing lo
     files: {
       [PAGE]: portalPage({ entryIntegrity: sri(bundleFile('lab-login.js')) }),
       [`${BUNDLE_PATH}lab-login.js`]: entry,
-      [`${BUNDLE_PATH}lab-login.json`]: json(emulatorConfig()),
+      [`${BUNDLE_PATH}lab-login.json`]: jsonFile(emulatorConfig()),
     },
   });
   const errors = [];
@@ -161,7 +157,7 @@ test('a missing lab-login.json is an error in place of the widget, never a fall-
 });
 
 test('an invalid lab-login.json is an error in place of the widget', async ({ page }) => {
-  portal = await startPortal({ files: { [PAGE]: portalPage(), [`${BUNDLE_PATH}lab-login.json`]: json({ nomad: { url: 'https://x' }, surprise: 1 }) } });
+  portal = await startPortal({ files: { [PAGE]: portalPage(), [`${BUNDLE_PATH}lab-login.json`]: jsonFile({ nomad: { url: 'https://x' }, surprise: 1 }) } });
   await page.goto(portal.origin + PAGE);
   await expect(page.getByTestId('config-error')).toContainText('lab-login.json is not valid');
   await expect(page.getByTestId('password')).toHaveCount(0);

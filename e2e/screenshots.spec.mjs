@@ -2,7 +2,7 @@
 // provider's signed-in tab, a failed sign-in, and the German and right-to-left
 // forms, at 320 px and 1280 px, light and dark. Written to e2e/screenshots/.
 import { test, expect } from './support/fixtures.mjs';
-import { startPortal, portalPage, emulatorConfig, BUNDLE_PATH, EMU, DIST } from './support/portal.mjs';
+import { startPortal, portalPage, emulatorConfig, BUNDLE_PATH, EMU, DIST, jsonFile } from './support/portal.mjs';
 
 test.skip(!EMU || !DIST, 'needs the emulator and the built bundle: run through `cargo xtask test`');
 
@@ -16,7 +16,7 @@ for (const scheme of ['light', 'dark']) {
         '/': portalPage({ body: '<main style="max-width: 72rem; margin: auto"><lab-login></lab-login></main>' }),
         '/de': portalPage({ body: '<lab-login lang="de"></lab-login>' }).replace('lang="en"', 'lang="de"'),
         '/rtl': portalPage({ body: '<lab-login></lab-login>' }).replace('<html lang="en">', '<html lang="en" dir="rtl">'),
-        [`${BUNDLE_PATH}lab-login.json`]: { body: JSON.stringify(emulatorConfig()), headers: { 'content-type': 'application/json' } },
+        [`${BUNDLE_PATH}lab-login.json`]: jsonFile(emulatorConfig()),
       },
     });
     try {

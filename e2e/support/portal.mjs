@@ -32,6 +32,11 @@ export function emulatorConfig(extra = {}) {
   };
 }
 
+/** A JSON file for `startPortal`'s `files` (a `lab-login.json`, say). */
+export function jsonFile(value) {
+  return { body: JSON.stringify(value), headers: { 'content-type': 'application/json' } };
+}
+
 /** A page that loads the bundle the way the README tells portal owners to. */
 export function portalPage({ body = '<div data-lab-login></div>', entryIntegrity = sri(bundleFile('lab-login.js')), head = '' } = {}) {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Project 42 — Lab portal</title>

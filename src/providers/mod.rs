@@ -79,15 +79,6 @@ impl TokenKind {
     pub fn memory_only(self) -> bool {
         matches!(self, Self::ApiKey | Self::PersonalToken)
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Access => "access token",
-            Self::App => "app token",
-            Self::ApiKey => "API key",
-            Self::PersonalToken => "personal access token",
-        }
-    }
 }
 
 /// What the provider told us about the signed-in user. Every field is optional:
