@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::providers::{ProviderId, Secret, Session, TokenKind, UserInfo};
+use crate::providers::{ExpiryBasis, ProviderId, Secret, Session, TokenKind, UserInfo};
 
 /// Every key this widget writes starts with this, so it never touches the host page's keys.
 pub const KEY_PREFIX: &str = "lab-login/v1/";
@@ -28,6 +28,8 @@ struct StoredSession {
     kind: TokenKind,
     received_at_ms: u64,
     expires_at_ms: u64,
+    #[serde(default)]
+    expiry_basis: ExpiryBasis,
     #[serde(default)]
     user: UserInfo,
 }
@@ -52,6 +54,7 @@ pub fn encode(session: &Session) -> Result<String, NotStored> {
         kind: session.kind,
         received_at_ms: session.received_at_ms,
         expires_at_ms,
+        expiry_basis: session.expiry_basis,
         user: session.user.clone(),
     };
     Ok(serde_json::to_string(&stored).expect("a struct of strings and numbers always serializes"))
@@ -87,6 +90,7 @@ pub fn decode(key: &str, value: &str, now_ms: u64) -> Decoded {
         kind: stored.kind,
         received_at_ms: stored.received_at_ms,
         expires_at_ms: Some(stored.expires_at_ms),
+        expiry_basis: stored.expiry_basis,
         user: stored.user,
     })
 }
@@ -203,6 +207,7 @@ mod tests {
             kind,
             received_at_ms: 1_000,
             expires_at_ms,
+            expiry_basis: ExpiryBasis::ExpiresIn,
             user: UserInfo {
                 id: None,
                 name: Some("Ada".into()),
@@ -260,7 +265,14 @@ mod tests {
         keys.sort();
         assert_eq!(
             keys,
-            ["expires_at_ms", "kind", "received_at_ms", "token", "user"]
+            [
+                "expires_at_ms",
+                "expiry_basis",
+                "kind",
+                "received_at_ms",
+                "token",
+                "user"
+            ]
         );
     }
 

@@ -204,7 +204,7 @@ pub fn error_detail(provider: ProviderId, err: &ApiError, message: &str) -> Valu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::{Secret, UserInfo};
+    use crate::providers::{ExpiryBasis, Secret, UserInfo};
 
     fn attrs<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |name| {
@@ -291,6 +291,7 @@ mod tests {
             kind: TokenKind::Access,
             received_at_ms: 1,
             expires_at_ms: Some(7_200_001),
+            expiry_basis: ExpiryBasis::ClaimSpan,
             user: UserInfo {
                 id: Some("7".into()),
                 name: None,

@@ -7,7 +7,7 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::answer::{str_field, whole_number};
-use super::{ApiError, UserInfo};
+use super::{ApiError, ExpiryBasis, UserInfo};
 
 /// The claims the widget uses. Every one is optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -63,18 +63,18 @@ pub fn expiry_from(
     received_at_ms: u64,
     expires_in_secs: Option<u64>,
     claims: Option<&Claims>,
-) -> Option<u64> {
+) -> Option<(u64, ExpiryBasis)> {
     let after = |secs: u64| {
         secs.checked_mul(1000)
             .and_then(|ms| received_at_ms.checked_add(ms))
     };
     if let Some(secs) = expires_in_secs {
-        return after(secs);
+        return after(secs).map(|at| (at, ExpiryBasis::ExpiresIn));
     }
     let claims = claims?;
     match (claims.exp, claims.iat) {
-        (Some(exp), Some(iat)) if exp > iat => after(exp - iat),
-        (Some(exp), _) => exp.checked_mul(1000),
+        (Some(exp), Some(iat)) if exp > iat => after(exp - iat).map(|at| (at, ExpiryBasis::ClaimSpan)),
+        (Some(exp), _) => exp.checked_mul(1000).map(|at| (at, ExpiryBasis::ClaimExp)),
         (None, _) => None,
     }
 }
@@ -89,13 +89,20 @@ pub const SESSION_CAP_MS: u64 = 30 * 24 * 3600 * 1000;
 /// token already dead on arrival is refused: keeping it would only fail the next request.
 pub fn expiry_or_fallback(
     received_at_ms: u64,
-    computed: Option<u64>,
+    computed: Option<(u64, ExpiryBasis)>,
     fallback_ms: u64,
     status: u16,
-) -> Result<u64, ApiError> {
-    let expires_at = computed
-        .unwrap_or(received_at_ms.saturating_add(fallback_ms))
-        .min(received_at_ms.saturating_add(SESSION_CAP_MS));
+) -> Result<(u64, ExpiryBasis), ApiError> {
+    let (wanted, basis) = computed.unwrap_or((
+        received_at_ms.saturating_add(fallback_ms),
+        ExpiryBasis::Documented,
+    ));
+    let cap = received_at_ms.saturating_add(SESSION_CAP_MS);
+    let (expires_at, basis) = if wanted > cap {
+        (cap, ExpiryBasis::LocalCap)
+    } else {
+        (wanted, basis)
+    };
     if expires_at <= received_at_ms {
         return Err(ApiError::Malformed {
             status,
@@ -103,7 +110,7 @@ pub fn expiry_or_fallback(
                 .into(),
         });
     }
-    Ok(expires_at)
+    Ok((expires_at, basis))
 }
 
 #[cfg(test)]
@@ -183,10 +190,20 @@ pub(crate) mod tests {
             exp: Some(2_000),
             ..Default::default()
         };
-        assert_eq!(expiry_from(10_000, Some(60), Some(&both)), Some(70_000));
+        use ExpiryBasis::*;
+        assert_eq!(
+            expiry_from(10_000, Some(60), Some(&both)),
+            Some((70_000, ExpiresIn))
+        );
         // The client clock is far from the server's: the span still holds.
-        assert_eq!(expiry_from(10_000, None, Some(&both)), Some(310_000));
-        assert_eq!(expiry_from(10_000, None, Some(&exp_only)), Some(2_000_000));
+        assert_eq!(
+            expiry_from(10_000, None, Some(&both)),
+            Some((310_000, ClaimSpan))
+        );
+        assert_eq!(
+            expiry_from(10_000, None, Some(&exp_only)),
+            Some((2_000_000, ClaimExp))
+        );
         assert_eq!(expiry_from(10_000, None, None), None);
     }
 
@@ -202,14 +219,18 @@ pub(crate) mod tests {
 
     #[test]
     fn no_session_outlives_the_local_cap() {
-        let ten_years = Some(1_000 + 10 * 365 * 86_400_000);
+        let ten_years = Some((1_000 + 10 * 365 * 86_400_000, ExpiryBasis::ClaimExp));
         assert_eq!(
             expiry_or_fallback(1_000, ten_years, 3_600_000, 200),
-            Ok(1_000 + SESSION_CAP_MS)
+            Ok((1_000 + SESSION_CAP_MS, ExpiryBasis::LocalCap))
         );
         assert_eq!(
-            expiry_or_fallback(1_000, Some(5_000), 3_600_000, 200),
-            Ok(5_000)
+            expiry_or_fallback(1_000, Some((5_000, ExpiryBasis::ExpiresIn)), 3_600_000, 200),
+            Ok((5_000, ExpiryBasis::ExpiresIn))
+        );
+        assert_eq!(
+            expiry_or_fallback(1_000, None, 3_600_000, 200),
+            Ok((3_601_000, ExpiryBasis::Documented))
         );
     }
 }

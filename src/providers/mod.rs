@@ -81,6 +81,30 @@ impl TokenKind {
     }
 }
 
+/// Where a session's expiry came from: the inspector explains it, in the order the
+/// widget tries them (`SECURITY.md`, Expiry).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpiryBasis {
+    /// `received_at + expires_in` from the answer.
+    ExpiresIn,
+    /// `received_at + (exp − iat)` from the token's claims (immune to clock drift).
+    ClaimSpan,
+    /// The token's `exp` claim itself.
+    ClaimExp,
+    /// NeMO's `expireAt` field.
+    ExpireAt,
+    /// The lifetime the provider documents, as the answer said none.
+    Documented,
+    /// The widget's own cap, shorter than what the token claims (or than nothing).
+    LocalCap,
+    /// A key that never expires (kept in memory only).
+    Never,
+    /// Stored by an older version that did not record it.
+    #[default]
+    Unrecorded,
+}
+
 /// What the provider told us about the signed-in user. Every field is optional:
 /// providers differ, and a missing name is not an error.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,6 +139,8 @@ pub struct Session {
     pub received_at_ms: u64,
     /// When the token stops working, in client milliseconds; `None` never expires.
     pub expires_at_ms: Option<u64>,
+    /// Why `expires_at_ms` is what it is.
+    pub expiry_basis: ExpiryBasis,
     pub user: UserInfo,
 }
 
@@ -172,6 +198,7 @@ mod tests {
             kind: TokenKind::Access,
             received_at_ms: 0,
             expires_at_ms: Some(1000),
+            expiry_basis: ExpiryBasis::ExpiresIn,
             user: UserInfo::default(),
         };
         assert!(!s.is_expired(999));

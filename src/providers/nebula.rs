@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::answer::{generic_failure, id_field, str_field};
 use super::jwt::{decode_claims, expiry_from, expiry_or_fallback};
 use super::{
-    endpoint, ApiError, HttpRequest, HttpResponse, Method, ProviderId, Secret, Session, TokenKind,
-    UserInfo,
+    endpoint, ApiError, ExpiryBasis, HttpRequest, HttpResponse, Method, ProviderId, Secret, Session,
+    TokenKind, UserInfo,
 };
 
 pub const DEFAULT_BASE_URL: &str = "https://api.nebulablock.com/api/v1";
@@ -20,7 +20,7 @@ const DOCUMENTED_LIFETIME_MS: u64 = 2 * 3600 * 1000;
 /// `POST {base}/login` as a form (the seed's body is not even valid JSON; the
 /// real clients send a form).
 pub fn login_request(base_url: &str, username: &str, password: &str) -> HttpRequest {
-    HttpRequest::get(endpoint(base_url, "login")).with_form(
+    HttpRequest::get(ProviderId::Nebula, endpoint(base_url, "login")).with_form(
         Method::Post,
         &[("username", username), ("password", password)],
     )
@@ -68,7 +68,7 @@ pub fn parse_login(
     let token =
         str_field(data, "jwtToken").ok_or_else(|| malformed("no data.jwtToken in the answer"))?;
     let claims = decode_claims(token);
-    let expires_at = expiry_or_fallback(
+    let (expires_at, expiry_basis) = expiry_or_fallback(
         received_at_ms,
         expiry_from(received_at_ms, None, claims.as_ref()),
         DOCUMENTED_LIFETIME_MS,
@@ -81,6 +81,7 @@ pub fn parse_login(
         kind: TokenKind::Access,
         received_at_ms,
         expires_at_ms: Some(expires_at),
+        expiry_basis,
         user: UserInfo {
             id: id_field(data, "id"),
             name: str_field(data, "name").map(str::to_string),
@@ -113,7 +114,7 @@ impl fmt::Debug for ApiKey {
 
 /// `GET {base}/users/credits` with a token or an `ak_` key.
 pub fn credits_request(base_url: &str, token_or_key: &Secret) -> HttpRequest {
-    HttpRequest::get(endpoint(base_url, "users/credits")).with_bearer(token_or_key)
+    HttpRequest::get(ProviderId::Nebula, endpoint(base_url, "users/credits")).with_bearer(token_or_key)
 }
 
 /// The available balance from `{"data":{"available_balance":…},"status":"success"}`.
@@ -161,6 +162,7 @@ pub fn parse_key_check(
         kind: TokenKind::ApiKey,
         received_at_ms,
         expires_at_ms: None,
+        expiry_basis: ExpiryBasis::Never,
         user: UserInfo::default(),
     };
     Ok((session, balance))

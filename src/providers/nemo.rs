@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use super::answer::{generic_failure, str_field, whole_number};
 use super::jwt::{decode_claims, expiry_from, expiry_or_fallback};
 use super::{
-    endpoint, ApiError, BodyEncoding, HttpRequest, HttpResponse, Method, ProviderId, Secret,
+    endpoint, ApiError, BodyEncoding, ExpiryBasis, HttpRequest, HttpResponse, Method, ProviderId, Secret,
     Session, TokenKind, UserInfo,
 };
 
@@ -19,7 +19,7 @@ const EXPIRE_AT_MS_THRESHOLD: u64 = 100_000_000_000;
 
 /// `POST {base}/login` with `{"username","password"}` as JSON.
 pub fn login_request(base_url: &str, username: &str, password: &str) -> HttpRequest {
-    HttpRequest::get(endpoint(base_url, "login")).with_json(
+    HttpRequest::get(ProviderId::Nemo, endpoint(base_url, "login")).with_json(
         Method::Post,
         BodyEncoding::Json,
         &json!({"username": username, "password": password}),
@@ -61,9 +61,10 @@ pub fn parse_login(
             at.checked_mul(1000)
         }
     });
-    let expires_at = expiry_or_fallback(
+    let (expires_at, expiry_basis) = expiry_or_fallback(
         received_at_ms,
-        expiry_from(received_at_ms, None, claims.as_ref()).or(expire_at),
+        expiry_from(received_at_ms, None, claims.as_ref())
+            .or(expire_at.map(|at| (at, ExpiryBasis::ExpireAt))),
         DOCUMENTED_LIFETIME_MS,
         resp.status,
     )?;
@@ -79,6 +80,7 @@ pub fn parse_login(
         kind: TokenKind::Access,
         received_at_ms,
         expires_at_ms: Some(expires_at),
+        expiry_basis,
         user: UserInfo {
             id: from_claims.id,
             name: name.or(from_claims.name),

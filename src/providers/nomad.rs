@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::answer::{generic_failure, id_field, str_field, whole_number};
 use super::jwt::{decode_claims, expiry_from, expiry_or_fallback};
 use super::{
-    endpoint, ApiError, HttpRequest, HttpResponse, Method, ProviderId, Secret, Session, TokenKind,
+    endpoint, ApiError, ExpiryBasis, HttpRequest, HttpResponse, Method, ProviderId, Secret, Session, TokenKind,
     UserInfo,
 };
 
@@ -24,7 +24,7 @@ const MAX_EXPIRES_IN_SECS: u64 = 366 * 24 * 3600;
 /// every NOMAD version; the seed's GET form puts the password in the URL and is
 /// never used.
 pub fn login_request(base_url: &str, username: &str, password: &str) -> HttpRequest {
-    HttpRequest::get(endpoint(base_url, "auth/token")).with_form(
+    HttpRequest::get(ProviderId::Nomad, endpoint(base_url, "auth/token")).with_form(
         Method::Post,
         &[
             ("grant_type", "password"),
@@ -171,20 +171,23 @@ pub fn parse_token_check(
         ApiError::SessionRejected { message } => ApiError::WrongCredentials { message },
         other => other,
     })?;
-    let (kind, expires_at_ms, user) = match token {
+    let (kind, expires_at_ms, expiry_basis, user) = match token {
         PastedToken::Personal(_) => (
             TokenKind::PersonalToken,
             Some(received_at_ms + PERSONAL_TOKEN_CAP_MS),
+            ExpiryBasis::LocalCap,
             UserInfo::default(),
         ),
         PastedToken::App(secret) => {
             // Issued some time ago, so its `exp` is the only expiry there is.
             let claims = decode_claims(secret.expose()).unwrap_or_default();
-            let expires = claims
-                .exp
-                .and_then(|exp| exp.checked_mul(1000))
-                .map(|at| at.min(received_at_ms + super::jwt::SESSION_CAP_MS));
-            (TokenKind::App, expires, claims.user)
+            let exp = claims.exp.and_then(|exp| exp.checked_mul(1000));
+            let cap = received_at_ms + super::jwt::SESSION_CAP_MS;
+            let (expires, basis) = match exp {
+                Some(at) if at > cap => (Some(cap), ExpiryBasis::LocalCap),
+                other => (other, ExpiryBasis::ClaimExp),
+            };
+            (TokenKind::App, expires, basis, claims.user)
         }
     };
     if expires_at_ms.is_some_and(|at| at <= received_at_ms) {
@@ -199,6 +202,7 @@ pub fn parse_token_check(
         kind,
         received_at_ms,
         expires_at_ms,
+        expiry_basis,
         user,
     })
 }
@@ -230,7 +234,7 @@ pub fn app_token_request(
         endpoint(base_url, "auth/app_token"),
         lifetime.secs()
     );
-    HttpRequest::get(url).with_bearer(access_token)
+    HttpRequest::get(ProviderId::Nomad, url).with_bearer(access_token)
 }
 
 /// Reads `{"app_token": …}` (the real server), or `access_token` (what the seed's
@@ -277,7 +281,7 @@ fn session(
     status: u16,
 ) -> Result<Session, ApiError> {
     let claims = decode_claims(token);
-    let expires_at = expiry_or_fallback(
+    let (expires_at, expiry_basis) = expiry_or_fallback(
         received_at_ms,
         expiry_from(received_at_ms, expires_in, claims.as_ref()),
         FALLBACK_LIFETIME_SECS * 1000,
@@ -290,6 +294,7 @@ fn session(
         kind,
         received_at_ms,
         expires_at_ms: Some(expires_at),
+        expiry_basis,
         user: claims.map(|c| c.user).unwrap_or_default(),
     })
 }
@@ -377,7 +382,7 @@ pub fn uploads_request(base_url: &str, token: &Secret, query: &UploadsQuery) -> 
     if let Some(name) = query.upload_name.as_deref().filter(|n| !n.is_empty()) {
         params.append_pair("upload_name", name);
     }
-    HttpRequest::get(format!(
+    HttpRequest::get(ProviderId::Nomad, format!(
         "{}?{}",
         endpoint(base_url, "uploads"),
         params.finish()

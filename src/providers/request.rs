@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::Secret;
+use super::{ProviderId, Secret};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -44,6 +44,8 @@ impl BodyEncoding {
 /// shows the method and URL, never a password or a token.
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
+    /// Whose API this is: the inspector groups, explains and clears exchanges by it.
+    pub provider: ProviderId,
     pub method: Method,
     /// Never carries a secret: secrets go in the body or the `Authorization` header.
     pub url: String,
@@ -54,8 +56,9 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     /// A plain GET; the builders below add a token or a body.
-    pub(crate) fn get(url: String) -> Self {
+    pub(crate) fn get(provider: ProviderId, url: String) -> Self {
         Self {
+            provider,
             method: Method::Get,
             url,
             bearer: None,
@@ -126,7 +129,7 @@ mod tests {
 
     #[test]
     fn debug_redacts_body_and_bearer() {
-        let req = HttpRequest::get("https://x/y".into())
+        let req = HttpRequest::get(ProviderId::Nomad, "https://x/y".into())
             .with_bearer(&Secret::new("tok-123"))
             .with_form(Method::Post, &[("password", "hunter2")]);
         let shown = format!("{req:?}");
@@ -138,7 +141,7 @@ mod tests {
 
     #[test]
     fn headers_name_content_type_and_bearer() {
-        let req = HttpRequest::get("u".into())
+        let req = HttpRequest::get(ProviderId::Nomad, "u".into())
             .with_bearer(&Secret::new("t"))
             .with_json(
                 Method::Post,
@@ -148,6 +151,6 @@ mod tests {
         let headers = req.headers();
         assert!(headers.contains(&("Content-Type", "application/javascript".into())));
         assert!(headers.contains(&("Authorization", "Bearer t".into())));
-        assert!(!HttpRequest::get("u".into()).carries_secret());
+        assert!(!HttpRequest::get(ProviderId::Nomad, "u".into()).carries_secret());
     }
 }

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::answer::{generic_failure, id_field, str_field};
 use super::{
-    endpoint, ApiError, BodyEncoding, HttpRequest, HttpResponse, Method, ProviderId, Secret,
+    endpoint, ApiError, BodyEncoding, ExpiryBasis, HttpRequest, HttpResponse, Method, ProviderId, Secret,
     Session, TokenKind, UserInfo,
 };
 
@@ -64,7 +64,7 @@ impl SiminarsClient<'_> {
     /// The plaintext goes into the digest and nowhere else.
     pub fn login_request(&self, email: &str, password: &str) -> HttpRequest {
         let digest = SiminarsPasswordHash::new(email, password);
-        HttpRequest::get(endpoint(self.base_url, "authtoken")).with_json(
+        HttpRequest::get(ProviderId::Siminars, endpoint(self.base_url, "authtoken")).with_json(
             Method::Post,
             self.encoding(),
             &json!({"email": email.trim(), "password": digest.expose(), "apitoken": self.apitoken}),
@@ -73,7 +73,7 @@ impl SiminarsClient<'_> {
 
     /// `DELETE {base}/authtoken` with the token in the body, never in the URL.
     pub fn logout_request(&self, token: &Secret) -> HttpRequest {
-        HttpRequest::get(endpoint(self.base_url, "authtoken")).with_json(
+        HttpRequest::get(ProviderId::Siminars, endpoint(self.base_url, "authtoken")).with_json(
             Method::Delete,
             self.encoding(),
             &json!({"authtoken": token.expose(), "apitoken": self.apitoken}),
@@ -110,6 +110,7 @@ pub fn parse_login(
         kind: TokenKind::Access,
         received_at_ms,
         expires_at_ms: Some(received_at_ms.saturating_add(SERVER_LIFETIME_MS)),
+        expiry_basis: ExpiryBasis::Documented,
         user: UserInfo {
             id: id_field(data, "user_id"),
             name: None,

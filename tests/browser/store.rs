@@ -1,7 +1,7 @@
 //! The real sessionStorage store, and the widget's behaviour before any request.
 
 use lab_login::config::Config;
-use lab_login::providers::{ProviderId, Secret, Session, TokenKind, UserInfo};
+use lab_login::providers::{ExpiryBasis, ProviderId, Secret, Session, TokenKind, UserInfo};
 use lab_login::session::{storage_key, SessionStore, StorageError, KEY_PREFIX};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -16,6 +16,7 @@ fn session(provider: ProviderId, kind: TokenKind, expires_at_ms: Option<u64>) ->
         kind,
         received_at_ms: now(),
         expires_at_ms,
+        expiry_basis: ExpiryBasis::ExpiresIn,
         user: UserInfo {
             name: Some("Ada Lovelace".into()),
             ..Default::default()

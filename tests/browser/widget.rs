@@ -2,7 +2,7 @@
 //! every provider's success and failure, busy state, error messages, restore,
 //! expiry, sign-out, and the NOMAD uploads view.
 
-use lab_login::providers::{ProviderId, Secret, Session, TokenKind, UserInfo};
+use lab_login::providers::{ExpiryBasis, ProviderId, Secret, Session, TokenKind, UserInfo};
 use lab_login::session::SessionStore;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -400,6 +400,7 @@ async fn a_refused_token_signs_nomad_out_with_the_reason() {
         kind: TokenKind::Access,
         received_at_ms: now(),
         expires_at_ms: Some(now() + 600_000),
+        expiry_basis: ExpiryBasis::ExpiresIn,
         user: UserInfo::default(),
     };
     SessionStore::open().unwrap().save(&forged).unwrap();
