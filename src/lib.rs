@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod display;
+pub mod inspector;
 pub mod messages;
 pub mod providers;
 pub mod session;

@@ -39,6 +39,20 @@ impl Lang {
             Self::De => DE,
         }
     }
+
+    /// The inspector's and demo controls' texts, only where they are built in.
+    #[cfg(any(test, feature = "teaching"))]
+    fn teaching(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Self::En => crate::inspector::messages::EN,
+            Self::De => crate::inspector::messages::DE,
+        }
+    }
+
+    #[cfg(not(any(test, feature = "teaching")))]
+    fn teaching(self) -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
 }
 
 /// Host overrides: `(language tag, key, text)`.
@@ -72,6 +86,7 @@ impl Messages {
             .or_else(|| {
                 lang.catalog()
                     .iter()
+                    .chain(lang.teaching())
                     .find(|(k, _)| *k == key)
                     .map(|(_, t)| *t)
             })
@@ -104,7 +119,7 @@ impl Messages {
 
 /// Whether `key` names a message (host overrides of unknown keys are refused).
 pub fn is_key(key: &str) -> bool {
-    EN.iter().any(|(k, _)| *k == key)
+    EN.iter().chain(Lang::En.teaching()).any(|(k, _)| *k == key)
 }
 
 /// German messages that are knowingly not translated yet (English is shown).
@@ -387,7 +402,8 @@ mod tests {
 
     #[test]
     fn every_key_is_unique_and_every_text_is_set() {
-        for catalog in [EN, DE] {
+        let (ten, tde) = (Lang::En.teaching(), Lang::De.teaching());
+        for catalog in [EN, DE, ten, tde] {
             for (i, (key, text)) in catalog.iter().enumerate() {
                 assert!(!text.is_empty(), "{key}");
                 assert!(!catalog[..i].iter().any(|(k, _)| k == key), "{key} twice");
@@ -406,12 +422,28 @@ mod tests {
             .filter(|k| !DE.iter().any(|(d, _)| d == k))
             .collect();
         assert_eq!(missing, DE_MISSING, "update DE or DE_MISSING");
+        let (ten, tde) = (Lang::En.teaching(), Lang::De.teaching());
+        assert!(!ten.is_empty());
+        for (key, _) in ten {
+            assert!(tde.iter().any(|(k, _)| k == key), "German lacks {key}");
+        }
+        for (key, _) in tde {
+            assert!(
+                ten.iter().any(|(k, _)| k == key),
+                "German {key} has no English"
+            );
+        }
     }
 
     #[test]
     fn german_keeps_every_placeholder_of_the_english() {
-        for (key, de) in DE {
-            let en = EN.iter().find(|(k, _)| k == key).unwrap().1;
+        for (key, de) in DE.iter().chain(Lang::De.teaching()) {
+            let en = EN
+                .iter()
+                .chain(Lang::En.teaching())
+                .find(|(k, _)| k == key)
+                .unwrap()
+                .1;
             for part in en.split('{').skip(1) {
                 let name = part.split('}').next().unwrap();
                 assert!(de.contains(&format!("{{{name}}}")), "{key}: {{{name}}}");
@@ -430,6 +462,8 @@ mod tests {
             include_str!("components/uploads.rs"),
             include_str!("display.rs"),
             include_str!("embed/mod.rs"),
+            include_str!("inspector/view.rs"),
+            include_str!("inspector/demo.rs"),
         ];
         let mut seen = 0;
         for source in sources {

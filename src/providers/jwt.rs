@@ -73,7 +73,9 @@ pub fn expiry_from(
     }
     let claims = claims?;
     match (claims.exp, claims.iat) {
-        (Some(exp), Some(iat)) if exp > iat => after(exp - iat).map(|at| (at, ExpiryBasis::ClaimSpan)),
+        (Some(exp), Some(iat)) if exp > iat => {
+            after(exp - iat).map(|at| (at, ExpiryBasis::ClaimSpan))
+        }
         (Some(exp), _) => exp.checked_mul(1000).map(|at| (at, ExpiryBasis::ClaimExp)),
         (None, _) => None,
     }

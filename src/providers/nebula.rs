@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::answer::{generic_failure, id_field, str_field};
 use super::jwt::{decode_claims, expiry_from, expiry_or_fallback};
 use super::{
-    endpoint, ApiError, ExpiryBasis, HttpRequest, HttpResponse, Method, ProviderId, Secret, Session,
-    TokenKind, UserInfo,
+    endpoint, ApiError, ExpiryBasis, HttpRequest, HttpResponse, Method, ProviderId, Secret,
+    Session, TokenKind, UserInfo,
 };
 
 pub const DEFAULT_BASE_URL: &str = "https://api.nebulablock.com/api/v1";
@@ -114,7 +114,8 @@ impl fmt::Debug for ApiKey {
 
 /// `GET {base}/users/credits` with a token or an `ak_` key.
 pub fn credits_request(base_url: &str, token_or_key: &Secret) -> HttpRequest {
-    HttpRequest::get(ProviderId::Nebula, endpoint(base_url, "users/credits")).with_bearer(token_or_key)
+    HttpRequest::get(ProviderId::Nebula, endpoint(base_url, "users/credits"))
+        .with_bearer(token_or_key)
 }
 
 /// The available balance from `{"data":{"available_balance":…},"status":"success"}`.

@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 use super::answer::{generic_failure, str_field, whole_number};
 use super::jwt::{decode_claims, expiry_from, expiry_or_fallback};
 use super::{
-    endpoint, ApiError, BodyEncoding, ExpiryBasis, HttpRequest, HttpResponse, Method, ProviderId, Secret,
-    Session, TokenKind, UserInfo,
+    endpoint, ApiError, BodyEncoding, ExpiryBasis, HttpRequest, HttpResponse, Method, ProviderId,
+    Secret, Session, TokenKind, UserInfo,
 };
 
 pub const DEFAULT_BASE_URL: &str = "https://api.nemoarchive.org/v1";

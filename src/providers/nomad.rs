@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 use super::answer::{generic_failure, id_field, str_field, whole_number};
 use super::jwt::{decode_claims, expiry_from, expiry_or_fallback};
 use super::{
-    endpoint, ApiError, ExpiryBasis, HttpRequest, HttpResponse, Method, ProviderId, Secret, Session, TokenKind,
-    UserInfo,
+    endpoint, ApiError, ExpiryBasis, HttpRequest, HttpResponse, Method, ProviderId, Secret,
+    Session, TokenKind, UserInfo,
 };
 
 pub const DEFAULT_BASE_URL: &str = "https://nomad-lab.eu/prod/v1/api/v1";
@@ -382,11 +382,10 @@ pub fn uploads_request(base_url: &str, token: &Secret, query: &UploadsQuery) -> 
     if let Some(name) = query.upload_name.as_deref().filter(|n| !n.is_empty()) {
         params.append_pair("upload_name", name);
     }
-    HttpRequest::get(ProviderId::Nomad, format!(
-        "{}?{}",
-        endpoint(base_url, "uploads"),
-        params.finish()
-    ))
+    HttpRequest::get(
+        ProviderId::Nomad,
+        format!("{}?{}", endpoint(base_url, "uploads"), params.finish()),
+    )
     .with_bearer(token)
 }
 

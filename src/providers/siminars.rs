@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 
 use super::answer::{generic_failure, id_field, str_field};
 use super::{
-    endpoint, ApiError, BodyEncoding, ExpiryBasis, HttpRequest, HttpResponse, Method, ProviderId, Secret,
-    Session, TokenKind, UserInfo,
+    endpoint, ApiError, BodyEncoding, ExpiryBasis, HttpRequest, HttpResponse, Method, ProviderId,
+    Secret, Session, TokenKind, UserInfo,
 };
 
 /// Tokens are valid 6 months on the server; the widget keeps them only for the

@@ -1,0 +1,588 @@
+//! One exchange as the inspector keeps it, redacted **as it is captured**: no
+//! unredacted copy exists outside the request itself. Passwords and the Siminars
+//! digest become `•••` (not one character of the digest survives: with the email
+//! on screen, a few hex digits let anyone test password guesses offline); tokens
+//! and keys keep their first and last 4 characters.
+
+use serde_json::Value;
+
+use crate::providers::{ApiError, HttpRequest, HttpResponse, Method, ProviderId};
+
+/// What a password or digest shows as.
+pub const HIDDEN: &str = "•••";
+
+/// The longest response body kept, in characters (an uploads page can be large).
+pub const BODY_LIMIT: usize = 4_000;
+
+/// Field names whose values are tokens or keys wherever they appear. `apitoken`
+/// is not one: it is Siminars' client credential, published in `lab-login.json`.
+const TOKEN_FIELDS: [&str; 12] = [
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "app_token",
+    "token",
+    "authtoken",
+    "jwt",
+    "jwtToken",
+    "api_key",
+    "apikey",
+    "secret",
+    "client_secret",
+];
+
+/// A token or key by its first and last 4 characters (`eyJh…x9Qk`); one shorter
+/// than 16 characters would show half of itself, so it is hidden whole.
+pub fn mask(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    if chars.len() < 16 {
+        return HIDDEN.into();
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+/// Whether a value is shaped like a token even under an unknown name: a JWT, an
+/// `ak_` key or a NOMAD personal access token.
+fn looks_like_token(value: &str) -> bool {
+    let jwt = value.starts_with("eyJ") && value.split('.').count() == 3 && value.len() > 20;
+    jwt || value.starts_with("ak_") || value.starts_with("nomad_pat_")
+}
+
+/// One field of a request body, as the inspector may know it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// Not a secret: shown and copied as is.
+    Plain(String),
+    /// The user's password: never shown; a snippet asks for it at run time.
+    Password,
+    /// The Siminars digest of the password: never shown; a snippet computes it.
+    Digest,
+    /// A token or key: shown masked; a snippet reads it at run time.
+    Token { masked: String },
+}
+
+impl Field {
+    fn classify(provider: ProviderId, name: &str, value: &str) -> Self {
+        if name == "password" {
+            return if provider == ProviderId::Siminars {
+                Self::Digest
+            } else {
+                Self::Password
+            };
+        }
+        if TOKEN_FIELDS.contains(&name) || looks_like_token(value) {
+            return Self::Token {
+                masked: mask(value),
+            };
+        }
+        Self::Plain(value.to_string())
+    }
+
+    /// The text the inspector shows for this field.
+    pub fn shown(&self) -> &str {
+        match self {
+            Self::Plain(v) => v,
+            Self::Password | Self::Digest => HIDDEN,
+            Self::Token { masked } => masked,
+        }
+    }
+
+    pub fn is_secret(&self) -> bool {
+        !matches!(self, Self::Plain(_))
+    }
+}
+
+/// A request body: its content type and fields. A body that is not a flat form
+/// or JSON object of strings (never one the widget builds) keeps no fields at
+/// all and shows as `•••` whole: where its secrets are is unknown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CapturedBody {
+    pub content_type: String,
+    pub json: bool,
+    pub fields: Option<Vec<(String, Field)>>,
+}
+
+impl CapturedBody {
+    /// The body as shown: `a=1&password=•••`, or pretty JSON.
+    pub fn shown(&self) -> String {
+        let Some(fields) = &self.fields else {
+            return HIDDEN.into();
+        };
+        if self.json {
+            let object: serde_json::Map<String, Value> = fields
+                .iter()
+                .map(|(k, f)| (k.clone(), Value::String(f.shown().to_string())))
+                .collect();
+            serde_json::to_string_pretty(&object).unwrap_or_default()
+        } else {
+            fields
+                .iter()
+                .map(|(k, f)| match f {
+                    Field::Plain(v) => format!("{}={}", encode(k), encode(v)),
+                    secret => format!("{}={}", encode(k), secret.shown()),
+                })
+                .collect::<Vec<_>>()
+                .join("&")
+        }
+    }
+
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields
+            .as_ref()?
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, f)| f)
+    }
+}
+
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// The answer as kept: status, the headers page script could read, the body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CapturedResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    /// Redacted, pretty-printed when JSON, cut at [`BODY_LIMIT`].
+    pub body: String,
+    pub cut: bool,
+}
+
+/// Why there was no answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoAnswer {
+    Timeout {
+        after_ms: u64,
+    },
+    /// Down, refused by CORS, or a refused redirect: page script cannot tell.
+    Unreachable,
+    Cancelled,
+    NotSent,
+}
+
+/// One request and what came of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exchange {
+    pub provider: ProviderId,
+    pub method: Method,
+    pub url: String,
+    pub request_headers: Vec<(String, String)>,
+    pub request_body: Option<CapturedBody>,
+    pub outcome: Result<CapturedResponse, NoAnswer>,
+    /// Client clock, milliseconds since the epoch.
+    pub started_at_ms: u64,
+    pub elapsed_ms: u64,
+}
+
+impl Exchange {
+    /// The status, if the server answered.
+    pub fn status(&self) -> Option<u16> {
+        self.outcome.as_ref().ok().map(|r| r.status)
+    }
+
+    /// The bearer token's masked form, if the request carried one.
+    pub fn bearer(&self) -> Option<&str> {
+        self.request_headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+            .map(|(_, v)| v.trim_start_matches("Bearer "))
+    }
+}
+
+/// Captures `req` and what came of it, redacting every secret on the way in.
+pub fn capture(
+    req: &HttpRequest,
+    result: Result<&HttpResponse, &ApiError>,
+    started_at_ms: u64,
+    elapsed_ms: u64,
+) -> Exchange {
+    let provider = req.provider;
+    let body = req.body.as_ref().map(|(encoding, secret)| {
+        let content_type = encoding.content_type().to_string();
+        let json = !content_type.contains("x-www-form-urlencoded");
+        let fields = if json {
+            json_fields(provider, secret.expose())
+        } else {
+            Some(
+                form_urlencoded::parse(secret.expose().as_bytes())
+                    .map(|(k, v)| (k.to_string(), Field::classify(provider, &k, &v)))
+                    .collect(),
+            )
+        };
+        CapturedBody {
+            content_type,
+            json,
+            fields,
+        }
+    });
+    // Every secret this request sent: an answer that echoes one gets it scrubbed too.
+    let mut sent: Vec<(String, String)> = Vec::new();
+    if let Some(token) = &req.bearer {
+        sent.push((token.expose().to_string(), mask(token.expose())));
+    }
+    if let Some((_, secret)) = &req.body {
+        sent.extend(sent_secrets(provider, secret.expose()));
+    }
+    let request_headers = req
+        .headers()
+        .into_iter()
+        .map(|(name, value)| {
+            let value = match value.strip_prefix("Bearer ") {
+                Some(token) if name.eq_ignore_ascii_case("authorization") => {
+                    format!("Bearer {}", mask(token))
+                }
+                _ => value,
+            };
+            (name.to_string(), value)
+        })
+        .collect();
+    let outcome = match result {
+        Ok(resp) => Ok(capture_response(resp, &sent)),
+        Err(ApiError::Timeout { after_ms }) => Err(NoAnswer::Timeout {
+            after_ms: *after_ms,
+        }),
+        Err(ApiError::Cancelled) => Err(NoAnswer::Cancelled),
+        Err(ApiError::NotSent { .. }) => Err(NoAnswer::NotSent),
+        Err(_) => Err(NoAnswer::Unreachable),
+    };
+    Exchange {
+        provider,
+        method: req.method,
+        url: redact_query(provider, &req.url),
+        request_headers,
+        request_body: body,
+        outcome,
+        started_at_ms,
+        elapsed_ms,
+    }
+}
+
+/// A flat JSON object's fields, numbers and booleans as text; `None` for anything else.
+fn json_fields(provider: ProviderId, text: &str) -> Option<Vec<(String, Field)>> {
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
+        return None;
+    };
+    map.into_iter()
+        .map(|(k, v)| {
+            let text = match v {
+                Value::String(s) => s,
+                Value::Number(_) | Value::Bool(_) | Value::Null => v.to_string(),
+                _ => return None,
+            };
+            let field = Field::classify(provider, &k, &text);
+            Some((k, field))
+        })
+        .collect()
+}
+
+/// The secret values of a body (form or JSON) with what each shows as.
+fn sent_secrets(provider: ProviderId, body: &str) -> Vec<(String, String)> {
+    let pairs: Vec<(String, String)> = match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(map)) => map
+            .into_iter()
+            .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+            .collect(),
+        _ => form_urlencoded::parse(body.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect(),
+    };
+    pairs
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let field = Field::classify(provider, &k, &v);
+            field.is_secret().then(|| (v, field.shown().to_string()))
+        })
+        .collect()
+}
+
+/// The URL with any secret-looking query parameter masked (the widget never puts
+/// one there; this holds should a future request do so).
+fn redact_query(provider: ProviderId, url: &str) -> String {
+    let Some((path, query)) = url.split_once('?') else {
+        return url.to_string();
+    };
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if !pairs
+        .iter()
+        .any(|(k, v)| Field::classify(provider, k, v).is_secret())
+    {
+        return url.to_string();
+    }
+    let shown: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| match Field::classify(provider, k, v) {
+            Field::Plain(v) => format!("{}={}", encode(k), encode(&v)),
+            secret => format!("{}={}", encode(k), secret.shown()),
+        })
+        .collect();
+    format!("{path}?{}", shown.join("&"))
+}
+
+fn capture_response(resp: &HttpResponse, sent: &[(String, String)]) -> CapturedResponse {
+    let body = match serde_json::from_str::<Value>(&resp.body) {
+        Ok(mut value) => {
+            redact_json(&mut value);
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        }
+        Err(_) => resp.body.clone(),
+    };
+    let body = scrub(&body, sent);
+    let cut = body.chars().count() > BODY_LIMIT;
+    let body = if cut {
+        body.chars().take(BODY_LIMIT).collect()
+    } else {
+        body
+    };
+    CapturedResponse {
+        status: resp.status,
+        headers: resp
+            .headers
+            .iter()
+            .map(|(n, v)| (n.clone(), scrub(v, sent)))
+            .collect(),
+        body,
+        cut,
+    }
+}
+
+/// Masks every token-named or token-shaped string, and hides every `password`, at any depth.
+fn redact_json(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v {
+                    Value::String(s) if key == "password" => *s = HIDDEN.into(),
+                    Value::String(s) if TOKEN_FIELDS.contains(&key.as_str()) => *s = mask(s),
+                    other => redact_json(other),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_json),
+        Value::String(s) if looks_like_token(s) => *s = mask(s),
+        _ => {}
+    }
+}
+
+/// Replaces every sent secret in `text`, also as a form or JSON would encode it.
+fn scrub(text: &str, sent: &[(String, String)]) -> String {
+    let mut text = text.to_string();
+    for (secret, shown) in sent {
+        if secret.is_empty() {
+            continue;
+        }
+        let json = serde_json::to_string(secret).unwrap_or_default();
+        let json = json.trim_matches('"').to_string();
+        for form in [secret.clone(), encode(secret), json] {
+            if !form.is_empty() && text.contains(&form) {
+                text = text.replace(&form, shown);
+            }
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::siminars::{SiminarsClient, SiminarsPasswordHash};
+    use crate::providers::{nebula, nemo, nomad, Secret};
+
+    const HOSTILE: &str = "p&a=s%s\"w'o\\rd ünï €";
+    const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQx9Qk";
+
+    fn ok(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.into(),
+        }
+    }
+
+    /// Every way a secret could be written down, which must not appear in `shown`.
+    fn assert_absent(shown: &str, secret: &str) {
+        let forms = [
+            secret.to_string(),
+            encode(secret),
+            serde_json::to_string(secret).unwrap(),
+        ];
+        for form in forms {
+            assert!(!shown.contains(&form), "{form:?} in {shown}");
+        }
+    }
+
+    fn everything(ex: &Exchange) -> String {
+        format!("{ex:?}")
+    }
+
+    #[test]
+    fn masks_keep_four_and_four_and_hide_short_secrets() {
+        assert_eq!(mask(JWT), "eyJh…x9Qk");
+        assert_eq!(mask("ak_0123456789abcdef"), "ak_0…cdef");
+        assert_eq!(mask("short-token"), HIDDEN);
+        assert_eq!(mask("ünïcödé-tökén-ẞ12"), "ünïc…-ẞ12");
+    }
+
+    #[test]
+    fn form_password_is_hidden_whatever_it_contains() {
+        let req = nomad::login_request("https://n/api/v1", "alice", HOSTILE);
+        let ex = capture(&req, Ok(&ok(401, r#"{"detail":"no"}"#)), 0, 5);
+        let body = ex.request_body.as_ref().unwrap();
+        assert_eq!(body.field("password"), Some(&Field::Password));
+        assert_eq!(body.field("username"), Some(&Field::Plain("alice".into())));
+        assert_eq!(
+            body.shown(),
+            "grant_type=password&username=alice&password=•••"
+        );
+        assert_absent(&everything(&ex), HOSTILE);
+        assert_eq!(ex.status(), Some(401));
+    }
+
+    #[test]
+    fn json_password_and_nebula_form_are_hidden() {
+        let req = nemo::login_request("https://nemo/v1", "ada", HOSTILE);
+        let ex = capture(&req, Err(&ApiError::Unreachable), 0, 5);
+        assert_eq!(
+            ex.request_body.as_ref().unwrap().field("password"),
+            Some(&Field::Password)
+        );
+        assert!(ex
+            .request_body
+            .as_ref()
+            .unwrap()
+            .shown()
+            .contains("\"password\": \"•••\""));
+        assert_eq!(ex.outcome, Err(NoAnswer::Unreachable));
+        assert_absent(&everything(&ex), HOSTILE);
+
+        let req = nebula::login_request("https://neb/api/v1", "a@b.c", HOSTILE);
+        let ex = capture(&req, Err(&ApiError::Timeout { after_ms: 20_000 }), 0, 5);
+        assert_absent(&everything(&ex), HOSTILE);
+        assert_eq!(ex.outcome, Err(NoAnswer::Timeout { after_ms: 20_000 }));
+    }
+
+    #[test]
+    fn not_one_character_of_the_siminars_digest_survives() {
+        let client = SiminarsClient {
+            base_url: "https://sim",
+            apitoken: "2",
+            content_type: None,
+        };
+        let email = "Ada@Example.org";
+        let digest = SiminarsPasswordHash::new(email, HOSTILE);
+        let req = client.login_request(email, HOSTILE);
+        // A hostile server echoes what it was sent, in a header and the body.
+        let echo = HttpResponse {
+            status: 412,
+            headers: vec![("x-echo".into(), digest.expose().into())],
+            body: format!("<html>bad password {}</html>", digest.expose()),
+        };
+        let ex = capture(&req, Ok(&echo), 0, 5);
+        let body = ex.request_body.as_ref().unwrap();
+        assert_eq!(body.field("password"), Some(&Field::Digest));
+        assert_eq!(body.field("apitoken"), Some(&Field::Plain("2".into())));
+        let all = everything(&ex);
+        for piece in digest.expose().as_bytes().windows(8) {
+            assert!(!all.contains(std::str::from_utf8(piece).unwrap()), "{all}");
+        }
+        assert_absent(&all, HOSTILE);
+    }
+
+    #[test]
+    fn tokens_in_headers_and_answers_are_masked() {
+        let token = Secret::new(JWT);
+        let req =
+            nomad::uploads_request("https://n/api/v1", &token, &nomad::UploadsQuery::default());
+        let answer = ok(
+            200,
+            &format!(r#"{{"data":[{{"note":"{JWT}"}}],"access_token":"{JWT}"}}"#),
+        );
+        let ex = capture(&req, Ok(&answer), 0, 5);
+        assert!(ex
+            .request_headers
+            .contains(&("Authorization".into(), "Bearer eyJh…x9Qk".into())));
+        assert_eq!(ex.bearer(), Some("eyJh…x9Qk"));
+        assert_absent(&everything(&ex), JWT);
+        assert!(ex.outcome.as_ref().unwrap().body.contains("eyJh…x9Qk"));
+
+        // Login answers: every token field, nested or not, under any known name.
+        let req = nomad::login_request("https://n/api/v1", "alice", "pw-1234");
+        let answer = ok(
+            200,
+            &format!(
+                r#"{{"access_token":"{JWT}","refresh_token":"0123456789abcdef0123","id_token":null,"expires_in":300,"data":{{"jwtToken":"{JWT}","authtoken":"abcdefabcdefabcdefab","password":"pw-1234"}}}}"#
+            ),
+        );
+        let ex = capture(&req, Ok(&answer), 0, 5);
+        let all = everything(&ex);
+        assert_absent(&all, JWT);
+        assert_absent(&all, "0123456789abcdef0123");
+        assert_absent(&all, "abcdefabcdefabcdefab");
+        assert_absent(&all, "pw-1234");
+        assert!(ex
+            .outcome
+            .as_ref()
+            .unwrap()
+            .body
+            .contains("\"expires_in\": 300"));
+    }
+
+    #[test]
+    fn siminars_logout_token_and_query_strings() {
+        let client = SiminarsClient {
+            base_url: "https://sim",
+            apitoken: "2",
+            content_type: Some("application/javascript"),
+        };
+        let req = client.logout_request(&Secret::new("a1b2c3d4e5f6a7b8c9d0e1f2"));
+        let ex = capture(&req, Ok(&ok(200, "{}")), 0, 5);
+        assert_eq!(
+            ex.request_body.as_ref().unwrap().field("authtoken"),
+            Some(&Field::Token {
+                masked: "a1b2…e1f2".into()
+            })
+        );
+        assert_eq!(
+            ex.request_body.as_ref().unwrap().content_type,
+            "application/javascript"
+        );
+        assert_absent(&everything(&ex), "a1b2c3d4e5f6a7b8c9d0e1f2");
+
+        assert_eq!(
+            redact_query(
+                ProviderId::Nomad,
+                "https://n/x?page=1&token=abcdefghijklmnopqrst"
+            ),
+            "https://n/x?page=1&token=abcd…qrst"
+        );
+        assert_eq!(
+            redact_query(ProviderId::Nomad, "https://n/x?password=p%26w&a=1"),
+            "https://n/x?password=•••&a=1"
+        );
+        assert_eq!(
+            redact_query(ProviderId::Nomad, "https://n/x?page=2"),
+            "https://n/x?page=2"
+        );
+    }
+
+    #[test]
+    fn long_answers_are_cut_and_unknown_bodies_hidden_whole() {
+        let req = nomad::login_request("https://n", "a", "b");
+        let long = ok(200, &"x".repeat(BODY_LIMIT * 2));
+        let ex = capture(&req, Ok(&long), 0, 5);
+        let resp = ex.outcome.unwrap();
+        assert!(resp.cut);
+        assert_eq!(resp.body.chars().count(), BODY_LIMIT);
+        let body = CapturedBody {
+            content_type: "application/json".into(),
+            json: true,
+            fields: None,
+        };
+        assert_eq!(body.shown(), HIDDEN);
+        assert_eq!(json_fields(ProviderId::Nemo, r#"{"a":{"b":1}}"#), None);
+    }
+}
