@@ -50,6 +50,10 @@ pub struct Config {
     pub forgot_password: Vec<(ProviderId, String)>,
     /// The host's own wording of any message, per language. Defaults to none.
     pub messages: crate::messages::Overrides,
+    /// The provider emulator's base URL (`"demo": {"emulator": …}`): the teaching
+    /// bundle then shows its demo controls. Defaults to none: the widget never
+    /// probes for an emulator.
+    pub demo_emulator: Option<String>,
 }
 
 /// NOMAD's accounts live in its Keycloak realm, whose standard reset page this is.
@@ -75,6 +79,7 @@ impl Default for Config {
             allow_insecure_http: false,
             forgot_password: vec![(ProviderId::Nomad, NOMAD_FORGOT_PASSWORD.into())],
             messages: Vec::new(),
+            demo_emulator: None,
         }
     }
 }
@@ -133,6 +138,14 @@ struct ConfigFile {
     /// `{"de": {"form.submit": "Anmelden bei {provider}"}}`
     #[serde(default)]
     messages: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    #[serde(default)]
+    demo: Option<DemoFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoFile {
+    emulator: String,
 }
 
 /// Tells a key given as `null` (`Some(None)`) from a missing key (`None`).
@@ -251,6 +264,9 @@ impl Config {
                     })
                 })
                 .transpose()?;
+        }
+        if let Some(demo) = file.demo {
+            self.demo_emulator = Some(check_url("demo.emulator", &demo.emulator, insecure, urls)?);
         }
         // Also re-check the defaults against the final insecure setting.
         for (id, url) in self.endpoints() {
@@ -532,6 +548,29 @@ pub(crate) mod tests {
         );
         assert_eq!(c.expiry_warning_secs, 30);
         assert_eq!(c.endpoints().len(), 4);
+    }
+
+    #[test]
+    fn demo_mode_only_where_the_file_names_the_emulator() {
+        assert_eq!(Config::default().demo_emulator, None);
+        let c = Config::default()
+            .merge_json(r#"{"demo": {"emulator": "/emulator"}}"#, &TestUrls)
+            .unwrap();
+        assert_eq!(
+            c.demo_emulator.as_deref(),
+            Some("https://portal.example/emulator")
+        );
+        for bad in [
+            r#"{"demo": {"emulator": "javascript:alert(1)"}}"#,
+            r#"{"demo": {"emulator": "http://emulator.example"}}"#,
+            r#"{"demo": {"emulatr": "/e"}}"#,
+            r#"{"demo": true}"#,
+        ] {
+            assert!(
+                Config::default().merge_json(bad, &TestUrls).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -38,8 +38,29 @@ impl Default for Cancel {
 /// Sends `req` and waits at most `timeout_ms` for the whole answer.
 ///
 /// `Err(ApiError::Unreachable)` covers a down server and a CORS refusal alike
-/// (page script cannot tell them apart), and a refused redirect.
+/// (page script cannot tell them apart), and a refused redirect. In the teaching
+/// bundle the exchange is captured here, redacted as it is captured.
 pub async fn send(
+    req: &HttpRequest,
+    timeout_ms: u64,
+    cancel: &Cancel,
+) -> Result<HttpResponse, ApiError> {
+    #[cfg(feature = "teaching")]
+    let started_at_ms = now_ms();
+    let result = send_uncaptured(req, timeout_ms, cancel).await;
+    #[cfg(feature = "teaching")]
+    crate::inspector::log::record(crate::inspector::capture::capture(
+        req,
+        result.as_ref(),
+        started_at_ms,
+        now_ms().saturating_sub(started_at_ms),
+    ));
+    result
+}
+
+/// [`send`] without the inspector: for the demo controls' calls to the emulator,
+/// which are not part of any sign-in.
+pub async fn send_uncaptured(
     req: &HttpRequest,
     timeout_ms: u64,
     cancel: &Cancel,

@@ -1,5 +1,7 @@
 //! The emulator's own endpoints (`/_emulator/…`): arm faults, change token
-//! lifetimes, read counters, list the demo accounts. Never faulted.
+//! lifetimes, read counters, list the demo accounts, and the demo controls'
+//! per-account short session and revocation. Never faulted. None of them takes
+//! a token: an account is named, never proven.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -21,6 +23,126 @@ pub fn routes() -> Router<Shared> {
         .route("/lifetimes", post(set_lifetimes).get(get_lifetimes))
         .route("/stats", get(stats))
         .route("/accounts", get(accounts))
+        .route("/short-session", post(short_session))
+        .route("/revoke", post(revoke))
+}
+
+#[derive(Deserialize)]
+struct AccountRequest {
+    provider: String,
+    /// A username, an email or an id, as the provider's sign-in takes it.
+    account: String,
+    /// For a short session. Defaults to 30.
+    #[serde(default = "thirty")]
+    seconds: u64,
+}
+
+fn thirty() -> u64 {
+    30
+}
+
+/// The provider's key and the account's id (what its tokens carry as `sub`).
+fn resolve(state: &Shared, provider: &str, account: &str) -> Option<(&'static str, String)> {
+    let a = &state.accounts;
+    let same = |x: &str| x.eq_ignore_ascii_case(account.trim());
+    match provider {
+        "nomad" => a
+            .nomad
+            .iter()
+            .find(|u| same(u.username) || same(u.email) || same(&u.user_id))
+            .map(|u| ("nomad", u.user_id.clone())),
+        "nemo" => a
+            .nemo
+            .iter()
+            .find(|u| same(u.username) || same(u.email))
+            .map(|u| ("nemo", u.username.to_string())),
+        "siminars" => a
+            .siminars
+            .iter()
+            .find(|u| same(u.email) || same(u.user_id))
+            .map(|u| ("siminars", u.user_id.to_string())),
+        "nebula" => a
+            .nebula
+            .iter()
+            .find(|u| same(u.email))
+            .map(|u| ("nebula", u.email.to_string())),
+        _ => None,
+    }
+}
+
+fn account_request(
+    state: &Shared,
+    body: Result<Json<AccountRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<(AccountRequest, (&'static str, String)), Response> {
+    let Ok(Json(req)) = body else {
+        return Err(json(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"detail": "expected {\"provider\": …, \"account\": …}"}),
+        ));
+    };
+    match resolve(state, &req.provider, &req.account) {
+        Some(id) => Ok((req, id)),
+        None => Err(json(
+            StatusCode::NOT_FOUND,
+            json!({"detail": "no such demo account for that provider"}),
+        )),
+    }
+}
+
+/// The account's next token lives `seconds` (1 to 3600), once.
+async fn short_session(
+    State(state): State<Shared>,
+    body: Result<Json<AccountRequest>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let (req, id) = match account_request(&state, body) {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    if !(1..=3600).contains(&req.seconds) || id.0 == "siminars" {
+        return json(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"detail": "seconds must be 1 to 3600, and Siminars tokens have no lifetime to shorten"}),
+        );
+    }
+    state
+        .demo
+        .lock()
+        .unwrap()
+        .next_lifetime
+        .insert(id, req.seconds);
+    json(
+        StatusCode::OK,
+        json!({"provider": req.provider, "account": req.account, "next_token_seconds": req.seconds}),
+    )
+}
+
+/// Every token the account holds now stops working (keys and personal tokens too).
+async fn revoke(
+    State(state): State<Shared>,
+    body: Result<Json<AccountRequest>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let (req, (provider, id)) = match account_request(&state, body) {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    if provider == "siminars" {
+        state
+            .siminars_tokens
+            .lock()
+            .unwrap()
+            .retain(|_, user| *user != id);
+    }
+    let up_to = state.serial.load(Ordering::Relaxed);
+    state
+        .demo
+        .lock()
+        .unwrap()
+        .revoked_up_to
+        .insert((provider, id), up_to);
+    json(
+        StatusCode::OK,
+        json!({"provider": req.provider, "account": req.account, "revoked": true}),
+    )
 }
 
 #[derive(Deserialize)]
@@ -123,7 +245,15 @@ async fn stats(State(state): State<Shared>) -> Response {
 async fn accounts() -> Response {
     let list: Vec<Value> = Accounts::describe()
         .into_iter()
-        .map(|(provider, user, password, note)| json!({"provider": provider, "username": user, "password": password, "note": note}))
+        .map(|(provider, user, password, note)| {
+            let key = match provider {
+                "NOMAD" => "nomad",
+                "NeMO Archive" => "nemo",
+                "Siminars" => "siminars",
+                _ => "nebula",
+            };
+            json!({"provider": provider, "key": key, "username": user, "password": password, "note": note})
+        })
         .collect();
     json(StatusCode::OK, json!({"accounts": list}))
 }

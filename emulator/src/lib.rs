@@ -114,6 +114,20 @@ pub struct State {
     pub siminars_tokens: Mutex<HashMap<String, String>>,
     pub armed: Mutex<Vec<faults::Armed>>,
     pub stats: Stats,
+    /// What the demo controls asked for (`/_emulator/short-session`, `/_emulator/revoke`).
+    pub demo: Mutex<DemoState>,
+    /// The serial of the last token issued (each JWT carries its own as `jti`).
+    pub serial: AtomicU64,
+}
+
+/// Per-account demo settings, keyed by provider and the account's id (its `sub`).
+#[derive(Default)]
+pub struct DemoState {
+    /// The next token issued to the account lives this many seconds, once.
+    pub next_lifetime: HashMap<(&'static str, String), u64>,
+    /// Tokens of the account with a serial at or below this are refused; so are
+    /// its keys and personal tokens, which have no serial.
+    pub revoked_up_to: HashMap<(&'static str, String), u64>,
 }
 
 /// Counters the tests read from `/_emulator/stats`.
@@ -142,12 +156,45 @@ impl State {
             siminars_tokens: Mutex::new(HashMap::new()),
             armed: Mutex::new(Vec::new()),
             stats: Stats::default(),
+            demo: Mutex::new(DemoState::default()),
+            serial: AtomicU64::new(0),
             config,
         })
     }
 
     pub fn lifetimes(&self) -> Lifetimes {
         *self.lifetimes.lock().unwrap()
+    }
+
+    /// The lifetime for the next token of `account`: a demo's short session once, else `default`.
+    pub fn lifetime_for(&self, provider: &'static str, account: &str, default: u64) -> u64 {
+        let mut demo = self.demo.lock().unwrap();
+        demo.next_lifetime
+            .remove(&(provider, account.to_string()))
+            .unwrap_or(default)
+    }
+
+    /// A new token serial, for the `jti` claim.
+    pub fn next_serial(&self) -> u64 {
+        self.serial.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Whether the demo revoked this token of `account`. `jti` is the token's
+    /// serial claim; `None` (a key, a personal token) is revoked with the account.
+    pub fn is_revoked(
+        &self,
+        provider: &'static str,
+        account: &str,
+        jti: Option<&serde_json::Value>,
+    ) -> bool {
+        let demo = self.demo.lock().unwrap();
+        let Some(cut) = demo.revoked_up_to.get(&(provider, account.to_string())) else {
+            return false;
+        };
+        let serial = jti
+            .and_then(|v| v.as_str())
+            .and_then(|s| s.parse::<u64>().ok());
+        serial.is_none_or(|s| s <= *cut)
     }
 }
 

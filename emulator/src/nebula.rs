@@ -60,8 +60,9 @@ async fn login(State(state): State<Shared>, headers: HeaderMap, body: Body) -> R
         return failed(StatusCode::UNAUTHORIZED, "Invalid email or password");
     };
     let token = state.keys.sign(
-        json!({"aud": AUDIENCE, "sub": user.email, "roles": ["USER"], "scopes": ["USER"]}),
-        state.lifetimes().nebula,
+        json!({"aud": AUDIENCE, "sub": user.email, "roles": ["USER"], "scopes": ["USER"],
+               "jti": state.next_serial().to_string()}),
+        state.lifetime_for("nebula", user.email, state.lifetimes().nebula),
     );
     json(
         StatusCode::OK,
@@ -77,7 +78,12 @@ async fn credits(State(state): State<Shared>, headers: HeaderMap) -> Response {
     };
     let user = if token.starts_with("ak_") {
         // API keys never expire.
-        state.accounts.nebula.iter().find(|u| u.api_key == token)
+        state
+            .accounts
+            .nebula
+            .iter()
+            .find(|u| u.api_key == token)
+            .filter(|u| !state.is_revoked("nebula", u.email, None))
     } else {
         state.keys.verify(&token, AUDIENCE).ok().and_then(|claims| {
             let sub = claims
@@ -85,7 +91,12 @@ async fn credits(State(state): State<Shared>, headers: HeaderMap) -> Response {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_string();
-            state.accounts.nebula.iter().find(|u| u.email == sub)
+            state
+                .accounts
+                .nebula
+                .iter()
+                .find(|u| u.email == sub)
+                .filter(|u| !state.is_revoked("nebula", u.email, claims.get("jti")))
         })
     };
     match user {

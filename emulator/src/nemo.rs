@@ -53,10 +53,11 @@ async fn login(State(state): State<Shared>, _headers: HeaderMap, body: Body) -> 
     else {
         return failed();
     };
-    let lifetime = state.lifetimes().nemo;
+    let lifetime = state.lifetime_for("nemo", user.username, state.lifetimes().nemo);
     let token = state
         .keys
-        .sign(json!({"aud": "nemo", "sub": user.username, "email": user.email, "name": format!("{} {}", user.first, user.last)}), lifetime);
+        .sign(json!({"aud": "nemo", "sub": user.username, "email": user.email, "name": format!("{} {}", user.first, user.last),
+                     "jti": state.next_serial().to_string()}), lifetime);
     let expire_at_secs = now_secs() + lifetime;
     let expire_at = if state.config.nemo_expire_at_ms {
         expire_at_secs * 1000

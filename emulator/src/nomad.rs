@@ -123,10 +123,10 @@ fn issue_token(state: &Shared, username: &str, password: &str) -> Response {
             json!({"detail": "Incorrect username or password"}),
         );
     };
-    let lifetime = state.lifetimes().nomad;
+    let lifetime = state.lifetime_for("nomad", &user.user_id, state.lifetimes().nomad);
     let token = state.keys.sign(
         json!({"aud": AUDIENCE, "typ": "Bearer", "sub": user.user_id, "preferred_username": user.username,
-               "name": user.name, "email": user.email}),
+               "name": user.name, "email": user.email, "jti": state.next_serial().to_string()}),
         lifetime,
     );
     match state.config.nomad_version {
@@ -184,6 +184,7 @@ fn authenticate<'a>(state: &'a Shared, headers: &HeaderMap) -> Result<&'a NomadU
                     .iter()
                     .find(|u| u.username == p.username)
             })
+            .filter(|u| !state.is_revoked("nomad", &u.user_id, None))
             .ok_or_else(|| {
                 unauthorized("Could not validate credentials. The given token is invalid.")
             });
@@ -208,6 +209,7 @@ fn authenticate<'a>(state: &'a Shared, headers: &HeaderMap) -> Result<&'a NomadU
         .nomad
         .iter()
         .find(|u| u.user_id == sub)
+        .filter(|u| !state.is_revoked("nomad", &u.user_id, claims.get("jti")))
         .ok_or_else(|| unauthorized("Could not validate credentials. The given token is invalid."))
 }
 
@@ -249,7 +251,8 @@ async fn app_token(
         );
     }
     let token = state.keys.sign(
-        json!({"aud": AUDIENCE, "typ": "app", "sub": user.user_id, "name": user.name}),
+        json!({"aud": AUDIENCE, "typ": "app", "sub": user.user_id, "name": user.name,
+               "jti": state.next_serial().to_string()}),
         expires_in,
     );
     json(StatusCode::OK, json!({"app_token": token}))

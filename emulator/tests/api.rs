@@ -1265,3 +1265,198 @@ async fn nomad_personal_access_tokens_scopes_and_oasis_refusals() {
         "You are not authorized to access this Oasis."
     );
 }
+
+fn claims(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+#[tokio::test]
+async fn a_short_session_applies_to_the_next_token_of_that_account_once() {
+    let app = app();
+    let short = |provider: &str, account: &str| {
+        json!({"provider": provider, "account": account, "seconds": 30}).to_string()
+    };
+    let a = call(
+        &app,
+        "POST",
+        "/_emulator/short-session",
+        Some("application/json"),
+        &short("nomad", "ada"),
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let first = claims(&nomad_token(&app, "ada", "ada-demo-pw").await);
+    assert_eq!(
+        first["exp"].as_u64().unwrap() - first["iat"].as_u64().unwrap(),
+        30
+    );
+    let second = claims(&nomad_token(&app, "ada", "ada-demo-pw").await);
+    assert_eq!(
+        second["exp"].as_u64().unwrap() - second["iat"].as_u64().unwrap(),
+        300
+    );
+
+    // Named by email too; another account is not affected.
+    let a = call(
+        &app,
+        "POST",
+        "/_emulator/short-session",
+        Some("application/json"),
+        &short("nomad", "ADA@nomad.example"),
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let other = claims(&nomad_token(&app, "newbie", "newbie-demo-pw").await);
+    assert_eq!(
+        other["exp"].as_u64().unwrap() - other["iat"].as_u64().unwrap(),
+        300
+    );
+    let by_email = claims(&nomad_token(&app, "ada", "ada-demo-pw").await);
+    assert_eq!(
+        by_email["exp"].as_u64().unwrap() - by_email["iat"].as_u64().unwrap(),
+        30
+    );
+
+    // Nebula's next login answers a 30-second JWT.
+    call(
+        &app,
+        "POST",
+        "/_emulator/short-session",
+        Some("application/json"),
+        &short("nebula", "demo@nebula.example"),
+        None,
+    )
+    .await;
+    let login = call(
+        &app,
+        "POST",
+        "/nebula/api/v1/login",
+        Some(FORM),
+        "username=demo%40nebula.example&password=nebula-demo-pw",
+        None,
+    )
+    .await;
+    let jwt = login.json()["data"]["jwtToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let c = claims(&jwt);
+    assert_eq!(c["exp"].as_u64().unwrap() - c["iat"].as_u64().unwrap(), 30);
+
+    // Bad requests say why.
+    for (body, status) in [
+        (short("nomad", "nobody"), StatusCode::NOT_FOUND),
+        (short("gitlab", "ada"), StatusCode::NOT_FOUND),
+        (
+            short("siminars", "piyush@siminars.com"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"provider": "nomad", "account": "ada", "seconds": 0}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ("not json".to_string(), StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let a = call(
+            &app,
+            "POST",
+            "/_emulator/short-session",
+            Some("application/json"),
+            &body,
+            None,
+        )
+        .await;
+        assert_eq!(a.status, status, "{body}: {}", a.text);
+    }
+}
+
+#[tokio::test]
+async fn revoking_an_account_refuses_its_tokens_issued_so_far_and_only_those() {
+    let app = app();
+    let revoke = |provider: &str, account: &str| {
+        json!({"provider": provider, "account": account}).to_string()
+    };
+    let old = nomad_token(&app, "ada", "ada-demo-pw").await;
+    let other = nomad_token(&app, "newbie", "newbie-demo-pw").await;
+    assert_eq!(uploads(&app, &old, "").await.status, StatusCode::OK);
+    let a = call(
+        &app,
+        "POST",
+        "/_emulator/revoke",
+        Some("application/json"),
+        &revoke("nomad", "ada"),
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(
+        uploads(&app, &old, "").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(uploads(&app, &other, "").await.status, StatusCode::OK);
+    // A new sign-in works again, even within the same second.
+    let fresh = nomad_token(&app, "ada", "ada-demo-pw").await;
+    assert_eq!(uploads(&app, &fresh, "").await.status, StatusCode::OK);
+
+    // Nebula: the token and the API key both stop working.
+    let login = call(
+        &app,
+        "POST",
+        "/nebula/api/v1/login",
+        Some(FORM),
+        "username=demo%40nebula.example&password=nebula-demo-pw",
+        None,
+    )
+    .await;
+    let jwt = login.json()["data"]["jwtToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    call(
+        &app,
+        "POST",
+        "/_emulator/revoke",
+        Some("application/json"),
+        &revoke("nebula", "demo@nebula.example"),
+        None,
+    )
+    .await;
+    let credits = call(
+        &app,
+        "GET",
+        "/nebula/api/v1/users/credits",
+        None,
+        "",
+        Some(&jwt),
+    )
+    .await;
+    assert_eq!(credits.status, StatusCode::UNAUTHORIZED);
+    let key = call(
+        &app,
+        "GET",
+        "/nebula/api/v1/users/credits",
+        None,
+        "",
+        Some("ak_demoKey_W4KL0Rw8Rv6Mp7h7fY77dFgHDl"),
+    )
+    .await;
+    assert_eq!(key.status, StatusCode::UNAUTHORIZED);
+
+    let a = call(
+        &app,
+        "POST",
+        "/_emulator/revoke",
+        Some("application/json"),
+        &revoke("nomad", "nobody"),
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+}
