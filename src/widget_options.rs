@@ -42,10 +42,20 @@ pub struct WidgetOptions {
     pub theme: Theme,
     /// Mount inside an open shadow root. Fixed at mount.
     pub shadow: bool,
+    /// `inspector="off"`: no flow inspector (teaching bundle only; the embeddable
+    /// bundle has none to hide).
+    pub hide_inspector: bool,
 }
 
 /// The attribute names a widget reads, without the `data-` of the div form.
-pub const ATTRIBUTES: [&str; 5] = ["providers", "lang", "expiry-warning", "theme", "shadow"];
+pub const ATTRIBUTES: [&str; 6] = [
+    "providers",
+    "lang",
+    "expiry-warning",
+    "theme",
+    "shadow",
+    "inspector",
+];
 
 impl WidgetOptions {
     /// Reads the options through `attribute(name)` (which adds `data-` for a div).
@@ -74,7 +84,17 @@ impl WidgetOptions {
                 return Err(ConfigError(format!("lang \"{l}\" is not a language tag")));
             }
         }
+        let hide_inspector = match attribute("inspector").as_deref().map(str::trim) {
+            None | Some("") | Some("on") | Some("true") => false,
+            Some("off") | Some("false") => true,
+            Some(other) => {
+                return Err(ConfigError(format!(
+                    "inspector \"{other}\" is not one of on or off"
+                )))
+            }
+        };
         Ok(Self {
+            hide_inspector,
             providers: attribute("providers"),
             lang,
             expiry_warning_secs,
@@ -239,6 +259,12 @@ mod tests {
                 .unwrap()
                 .shadow
         );
+        assert!(!o.hide_inspector);
+        for (value, hidden) in [("off", true), ("false", true), ("on", false), ("", false)] {
+            let o = WidgetOptions::from_attributes(attrs(&[("inspector", value)])).unwrap();
+            assert_eq!(o.hide_inspector, hidden, "{value}");
+        }
+        assert!(WidgetOptions::from_attributes(attrs(&[("inspector", "maybe")])).is_err());
     }
 
     #[test]

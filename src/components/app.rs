@@ -31,6 +31,9 @@ pub fn App(
     /// Where DOM events and `onSignedIn` go. Defaults to nowhere (a widget in a test).
     #[prop(optional)]
     host: HostHooks,
+    /// Show the flow inspector (teaching bundle only). Defaults to `true`.
+    #[prop(default = true)]
+    inspector: bool,
 ) -> impl IntoView {
     let providers = if providers.is_empty() {
         config.endpoints().into_iter().map(|(p, _)| p).collect()
@@ -55,6 +58,18 @@ pub fn App(
         config.messages.clone(),
     )));
     provide_context(t);
+    // The teaching bundle's demo controls exist only where the page owner named the emulator.
+    #[cfg(feature = "teaching")]
+    let demo = {
+        let emulator = config.demo_emulator.clone();
+        move |p: ProviderId| {
+            emulator
+                .clone()
+                .map(|e| view! { <crate::inspector::demo::DemoControls provider=p emulator=e /> })
+        }
+    };
+    #[cfg(not(feature = "teaching"))]
+    let demo = |_: ProviderId| ();
     provide_context(ConfigCtx(StoredValue::new(config)));
     let widget = WidgetId(format!("lab-login-{}", next_instance()));
     provide_context(widget.clone());
@@ -111,6 +126,14 @@ pub fn App(
                 let _ = tab.unchecked_into::<web_sys::HtmlElement>().focus();
             }
         }
+    };
+
+    #[cfg(feature = "teaching")]
+    let inspector = inspector
+        .then(|| view! { <crate::inspector::view::Inspector providers=providers.clone() /> });
+    #[cfg(not(feature = "teaching"))]
+    let inspector = {
+        let _ = inspector;
     };
 
     // A provider's tab holds its whole story: the form, or once signed in, who,
@@ -170,9 +193,11 @@ pub fn App(
                         }.into_any(),
                         None => view! { <LoginForm provider=p /> }.into_any(),
                     }}
+                    {demo(p)}
                 </div>
                 }
             }).collect_view()}
+            {inspector}
         </div>
     }
 }

@@ -209,8 +209,9 @@ fn mount(element: HtmlElement, source: Source) {
                 on_signed_in,
             };
             let (theme, lang) = (options.theme, options.lang.clone());
+            let inspector = !options.hide_inspector;
             Box::new(leptos::mount::mount_to(container, move || {
-                view! { <App config=config providers=providers theme=theme lang=lang host=hooks /> }
+                view! { <App config=config providers=providers theme=theme lang=lang host=hooks inspector=inspector /> }
             }))
         }
         Err(err) => {
@@ -364,6 +365,11 @@ fn mount_from_code(element: HtmlElement, options: JsValue) -> Result<(), JsValue
         Err(js_sys::Error::new(&format!("lab-login: option `{name}` has the wrong type")).into())
     };
     let shadow = get("shadow").is_truthy();
+    // `inspector: false` hides the flow inspector; anything else keeps it.
+    let inspector = match get("inspector").as_bool() {
+        Some(false) => Some("off".to_string()),
+        _ => None,
+    };
     let (providers, lang, warning, theme) = (
         text("providers")?,
         text("lang")?,
@@ -375,6 +381,7 @@ fn mount_from_code(element: HtmlElement, options: JsValue) -> Result<(), JsValue
         "lang" => lang.clone(),
         "expiry-warning" => warning.clone(),
         "theme" => theme.clone(),
+        "inspector" => inspector.clone(),
         _ => None,
     })
     .map(|o| WidgetOptions { shadow, ..o })

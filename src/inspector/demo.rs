@@ -1,1 +1,248 @@
+//! The demo controls of one provider's tab, only when `lab-login.json` names the
+//! emulator: fill the form with a demo account, make its next token short, revoke
+//! its sessions on the server, or make the next call fail. Each goes to one of the
+//! emulator's control endpoints and names an account; none carries a token.
 
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::{json, Value};
+use wasm_bindgen::JsCast;
+
+use crate::components::state::{ConfigCtx, Sessions, Tr};
+use crate::http::{send_uncaptured, Cancel};
+use crate::providers::{endpoint, BodyEncoding, HttpRequest, Method, ProviderId};
+
+/// One demo account the emulator lists.
+#[derive(Clone, Debug, PartialEq)]
+struct DemoAccount {
+    username: String,
+    password: String,
+    note: String,
+}
+
+/// The failures a new user can ask for: the emulator's fault name and its label.
+const FAILURES: [(&str, &str); 5] = [
+    ("429", "demo.fail.429"),
+    ("500", "demo.fail.500"),
+    ("503", "demo.fail.503"),
+    ("never-ends", "demo.fail.timeout"),
+    ("html500", "demo.fail.html"),
+];
+
+/// Sends one control request; the emulator's `detail` on refusal.
+async fn control(
+    emulator: &str,
+    provider: ProviderId,
+    path: &str,
+    body: Option<Value>,
+) -> Result<Value, String> {
+    let url = endpoint(emulator, path);
+    let request = match body {
+        Some(body) => {
+            HttpRequest::get(provider, url).with_json(Method::Post, BodyEncoding::Json, &body)
+        }
+        None => HttpRequest::get(provider, url),
+    };
+    let response = send_uncaptured(&request, 10_000, &Cancel::new())
+        .await
+        .map_err(|_| "the emulator did not answer".to_string())?;
+    let value: Value = serde_json::from_str(&response.body).unwrap_or(Value::Null);
+    if response.is_success() {
+        Ok(value)
+    } else {
+        Err(value
+            .get("detail")
+            .and_then(Value::as_str)
+            .unwrap_or("it refused")
+            .to_string())
+    }
+}
+
+/// The demo accounts for `provider` that sign in with a password.
+async fn accounts(emulator: String, provider: ProviderId) -> Vec<DemoAccount> {
+    let Ok(value) = control(&emulator, provider, "_emulator/accounts", None).await else {
+        return Vec::new();
+    };
+    let text = |a: &Value, k: &str| {
+        a.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    value
+        .get("accounts")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|a| text(a, "key") == provider.key() && !text(a, "username").starts_with('('))
+        .map(|a| DemoAccount {
+            username: text(a, "username"),
+            password: text(a, "password"),
+            note: text(a, "note"),
+        })
+        .collect()
+}
+
+/// The path of a base URL (`/nomad/api/v1`): where a fault is armed.
+fn path_of(base_url: &str) -> String {
+    web_sys::Url::new(base_url)
+        .map(|u| u.pathname())
+        .unwrap_or_else(|_| "/".into())
+}
+
+/// Sets a form field's value the way typing would, so the form sees it.
+fn fill(field: Option<web_sys::Element>, value: &str) {
+    if let Some(input) = field.and_then(|f| f.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+        input.set_value(value);
+        if let Ok(event) = web_sys::Event::new("input") {
+            let _ = input.dispatch_event(&event);
+        }
+    }
+}
+
+/// The demo controls for one provider's tab.
+#[component]
+pub fn DemoControls(provider: ProviderId, emulator: String) -> impl IntoView {
+    let t = expect_context::<Tr>();
+    let sessions = expect_context::<Sessions>();
+    let config = expect_context::<ConfigCtx>();
+    let status = RwSignal::new(None::<String>);
+    let chosen = RwSignal::new(String::new());
+    let failure = RwSignal::new(FAILURES[0].0.to_string());
+    let root = NodeRef::<leptos::html::Section>::new();
+    let emulator = StoredValue::new(emulator);
+    let list = LocalResource::new(move || accounts(emulator.get_value(), provider));
+    let signed_in = move || sessions.has(provider);
+
+    let report = move |result: Result<Value, String>, done: String| {
+        status.try_set(Some(match result {
+            Ok(_) => done,
+            Err(why) => t.fmt("demo.refused", &[("why", &why)]),
+        }));
+    };
+    let on_fill = move |_| {
+        let name = chosen.get_untracked();
+        let account = list
+            .get_untracked()
+            .and_then(|l| l.into_iter().find(|a| a.username == name));
+        let (Some(account), Some(root)) = (account, root.get_untracked()) else {
+            return;
+        };
+        let panel = root.closest(".lab-login__panel").ok().flatten();
+        let find = |sel: &str| {
+            panel
+                .as_ref()
+                .and_then(|p| p.query_selector(sel).ok().flatten())
+        };
+        fill(find("[data-testid=username]"), &account.username);
+        fill(find("[data-testid=password]"), &account.password);
+        status.set(Some(t.get("demo.filled")));
+    };
+    let on_short = move |_| {
+        let account = chosen.get_untracked();
+        spawn_local(async move {
+            let body = json!({"provider": provider.key(), "account": account, "seconds": 30});
+            let result = control(
+                &emulator.get_value(),
+                provider,
+                "_emulator/short-session",
+                Some(body),
+            )
+            .await;
+            report(result, t.fmt("demo.short-done", &[("account", &account)]));
+        });
+    };
+    let on_revoke = move |_| {
+        let Some(session) = sessions.get(provider) else {
+            return;
+        };
+        // The account is named, never proven: the token stays in the widget.
+        let Some(account) = session.user.email.clone().or(session.user.id.clone()) else {
+            status.set(Some(t.get("demo.revoke-none")));
+            return;
+        };
+        spawn_local(async move {
+            let body = json!({"provider": provider.key(), "account": account});
+            let result = control(
+                &emulator.get_value(),
+                provider,
+                "_emulator/revoke",
+                Some(body),
+            )
+            .await;
+            report(result, t.fmt("demo.revoke-done", &[("account", &account)]));
+        });
+    };
+    let on_fail = move |_| {
+        let base = config
+            .0
+            .with_value(|c| c.base_url(provider).map(str::to_string));
+        let Some(base) = base else { return };
+        let fault = failure.get_untracked();
+        spawn_local(async move {
+            let body = json!({"fault": fault, "path_prefix": path_of(&base), "count": 1});
+            let result = control(
+                &emulator.get_value(),
+                provider,
+                "_emulator/faults",
+                Some(body),
+            )
+            .await;
+            report(
+                result,
+                t.fmt("demo.fail-done", &[("provider", provider.display_name())]),
+            );
+        });
+    };
+    // Revoking matters where the widget makes another call with the token.
+    let can_revoke = matches!(provider, ProviderId::Nomad | ProviderId::Nebula);
+    let can_shorten = provider != ProviderId::Siminars;
+    let id = move |part: &str| format!("lab-login-demo-{}-{part}", provider.key());
+
+    view! {
+        <section class="lab-login__demo" part="demo" node_ref=root data-testid=format!("demo-{}", provider.key())
+            aria-label=t.get("demo.title")>
+            <h4>{t.get("demo.title")}</h4>
+            <p class="lab-login__hint">{t.get("demo.intro")}</p>
+            <Show when=move || !signed_in()>
+                <div class="lab-login__demo-row">
+                    <label for=id("account")>{t.get("demo.account")}</label>
+                    <select id=id("account") data-testid="demo-account"
+                        on:change=move |ev| chosen.set(event_target_value(&ev))>
+                        <option value="">{t.get("demo.choose")}</option>
+                        {move || list.get().unwrap_or_default().into_iter().map(|a| {
+                            let label = if a.note.is_empty() { a.username.clone() } else { format!("{} ({})", a.username, a.note) };
+                            view! { <option value=a.username.clone()>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="lab-login__demo-row">
+                    <button type="button" part="button" class="lab-login__secondary" data-testid="demo-fill"
+                        disabled=move || chosen.get().is_empty() on:click=on_fill>{t.get("demo.fill")}</button>
+                    {can_shorten.then(|| view! {
+                        <button type="button" part="button" class="lab-login__secondary" data-testid="demo-short"
+                            disabled=move || chosen.get().is_empty() on:click=on_short>{t.get("demo.short")}</button>
+                    })}
+                </div>
+            </Show>
+            {can_revoke.then(|| view! {
+                <Show when=signed_in>
+                    <div class="lab-login__demo-row">
+                        <button type="button" part="button" class="lab-login__secondary" data-testid="demo-revoke"
+                            on:click=on_revoke>{t.get("demo.revoke")}</button>
+                    </div>
+                </Show>
+            })}
+            <div class="lab-login__demo-row">
+                <label for=id("failure")>{t.get("demo.fail-with")}</label>
+                <select id=id("failure") data-testid="demo-failure" on:change=move |ev| failure.set(event_target_value(&ev))>
+                    {FAILURES.iter().map(|(fault, label)| view! { <option value=*fault>{t.get(label)}</option> }).collect_view()}
+                </select>
+                <button type="button" part="button" class="lab-login__secondary" data-testid="demo-fail" on:click=on_fail>
+                    {t.get("demo.fail")}
+                </button>
+            </div>
+            <p class="lab-login__hint" role="status" data-testid="demo-status">{move || status.get()}</p>
+        </section>
+    }
+}

@@ -33,8 +33,8 @@ fn py(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
 }
 
-/// Where the request's path starts, for the snippet's first comment.
-fn path_of(url: &str) -> &str {
+/// A URL's path without its query: the snippet's first comment, the inspector's summary.
+pub fn path_of(url: &str) -> &str {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     after_scheme
         .find('/')

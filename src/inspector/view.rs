@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -50,10 +51,10 @@ pub fn Inspector(
                 .collect::<Vec<_>>()
         }
     };
-    let count = {
+    let count = Memo::new({
         let shown = shown.clone();
-        move || shown().len()
-    };
+        move |_| shown().len()
+    });
 
     view! {
         <details class="lab-login__inspector" part="inspector" data-testid="inspector" open=true>
@@ -70,10 +71,7 @@ pub fn Inspector(
             </Show>
             <h4 class="lab-login__inspector-heading">{t.get("inspector.exchanges")}</h4>
             <Show
-                when={
-                    let count = count.clone();
-                    move || count() > 0
-                }
+                when=move || { count.get() > 0 }
                 fallback=move || view! { <p class="lab-login__hint" data-testid="inspector-empty">{t.get("inspector.empty")}</p> }
             >
                 <ol class="lab-login__exchanges">
@@ -147,15 +145,7 @@ fn ExchangeRow(entry: Arc<Entry>) -> impl IntoView {
         let (c, p) = (curl.clone(), python.clone());
         (move |_| copy(c.clone()), move |_| copy(p.clone()))
     };
-    let path = ex
-        .url
-        .split_once("://")
-        .map_or(ex.url.as_str(), |(_, r)| r)
-        .find('/')
-        .map_or("/".to_string(), |i| {
-            let rest = ex.url.split_once("://").map_or(ex.url.as_str(), |(_, r)| r);
-            rest[i..].to_string()
-        });
+    let path = snippets::path_of(&ex.url).to_string();
 
     view! {
         <li class="lab-login__exchange" data-testid="exchange" data-provider=ex.provider.key()

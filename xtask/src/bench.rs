@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::dist::{self, EMBEDDABLE};
+use crate::dist::{self, EMBEDDABLE, TEACHING};
 use crate::emulator::{self, Emulator};
 use crate::run::{cmd, root, status, step};
 use crate::setup::setup;
@@ -21,13 +21,18 @@ const README_END: &str = "<!-- bench:end -->";
 
 pub fn bench() -> Result<(), String> {
     setup()?;
-    let files = dist::build(&EMBEDDABLE)?;
-    dist::print_table(&EMBEDDABLE, &files);
+    for bundle in [&TEACHING, &EMBEDDABLE] {
+        let files = dist::build(bundle)?;
+        dist::print_table(bundle, &files);
+    }
     step("building the emulator (release)");
     emulator::build("release")?;
     let emu = Emulator::start("release", &["--quiet"], 1800)?;
-    let bundle = dist::dist_dir().join(EMBEDDABLE.subdir);
-    let site = site::assemble(&bundle, &emu.url)?;
+    let site = site::assemble(
+        &dist::dist_dir().join(EMBEDDABLE.subdir),
+        &dist::dist_dir().join(TEACHING.subdir),
+        &emu.url,
+    )?;
     std::fs::copy(
         root().join("e2e/bench/static-form.html"),
         site.join("static-form.html"),
@@ -36,21 +41,9 @@ pub fn bench() -> Result<(), String> {
     let url = static_files::serve(site, 0, vec![])?;
 
     step("the page in headless Chromium (this takes a few minutes)");
-    let mut node = cmd("node", &["bench/measure.mjs", &url, RUNS]);
-    node.current_dir(root().join("e2e"))
-        .stderr(std::process::Stdio::inherit());
-    let out = node
-        .output()
-        .map_err(|e| format!("could not run node: {e}"))?;
-    if !out.status.success() {
-        return Err("the browser measurements failed (see above)".into());
-    }
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let samples: Value = stdout
-        .lines()
-        .last()
-        .and_then(|l| serde_json::from_str(l).ok())
-        .ok_or("the browser measurements printed no result")?;
+    // Everything on the embeddable bundle's page; the teaching page for its size.
+    let mut samples = measure(&format!("{url}embed.html"), RUNS, None)?;
+    samples["teachingSizes"] = measure(&url, "1", Some("sizes"))?["sizes"].take();
 
     let names = wasm_names::largest(
         &root().join("target/bundle-work/embeddable/lab-login_bg.wasm"),
@@ -65,6 +58,26 @@ pub fn bench() -> Result<(), String> {
         &emulator::binary("release", "emulator-load"),
         &[&emu.url, "10000", "100", "3"],
     ))
+}
+
+/// One run of `e2e/bench/measure.mjs` on `page`: its JSON result.
+fn measure(page: &str, runs: &str, sections: Option<&str>) -> Result<Value, String> {
+    let mut args = vec!["bench/measure.mjs", page, runs];
+    args.extend(sections);
+    let mut node = cmd("node", &args);
+    node.current_dir(root().join("e2e"))
+        .stderr(std::process::Stdio::inherit());
+    let out = node
+        .output()
+        .map_err(|e| format!("could not run node: {e}"))?;
+    if !out.status.success() {
+        return Err("the browser measurements failed (see above)".into());
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .ok_or_else(|| "the browser measurements printed no result".into())
 }
 
 /// Median, min and max of a list of numbers.
@@ -117,6 +130,27 @@ fn machine() -> String {
     format!("{cores} cores, {cpu}; {chromium}, headless, loopback")
 }
 
+/// One table row per fetched file; returns the raw, gzip and brotli totals.
+fn size_rows(t: &mut String, files: &Value) -> [f64; 3] {
+    let mut total = [0.0; 3];
+    for f in files.as_array().into_iter().flatten() {
+        let n = [&f["raw"], &f["gzip"], &f["brotli"]].map(|v| v.as_f64().unwrap_or(0.0));
+        for (sum, v) in total.iter_mut().zip(n) {
+            *sum += v;
+        }
+        let name = f["file"].as_str().unwrap_or("?");
+        let _ = writeln!(
+            t,
+            "| `{}` | {} | {} | {} |",
+            name.rsplit('/').next().unwrap_or("?"),
+            kb(n[0]),
+            kb(n[1]),
+            kb(n[2])
+        );
+    }
+    total
+}
+
 /// The Markdown table of one bench run.
 pub fn render(s: &Value, largest: &wasm_names::Largest) -> String {
     let mut t = String::new();
@@ -131,26 +165,7 @@ pub fn render(s: &Value, largest: &wasm_names::Largest) -> String {
         "**1. What the page loads** (embeddable bundle; goal ≤ 100 KB gzip)\n"
     );
     let _ = writeln!(t, "| file | raw | gzip -9 | brotli |\n|---|---:|---:|---:|");
-    let mut total = [0.0; 3];
-    for f in s["sizes"].as_array().into_iter().flatten() {
-        let n = [&f["raw"], &f["gzip"], &f["brotli"]].map(|v| v.as_f64().unwrap_or(0.0));
-        for (sum, v) in total.iter_mut().zip(n) {
-            *sum += v;
-        }
-        let _ = writeln!(
-            t,
-            "| `{}` | {} | {} | {} |",
-            f["file"]
-                .as_str()
-                .unwrap_or("?")
-                .rsplit('/')
-                .next()
-                .unwrap_or("?"),
-            kb(n[0]),
-            kb(n[1]),
-            kb(n[2])
-        );
-    }
+    let total = size_rows(&mut t, &s["sizes"]);
     let _ = writeln!(
         t,
         "| **total** | **{}** | **{}** | **{}** |",
@@ -160,7 +175,16 @@ pub fn render(s: &Value, largest: &wasm_names::Largest) -> String {
     );
     let _ = writeln!(
         t,
-        "\nThe teaching bundle (inspector, demo controls) does not exist yet; its row comes with it.\n"
+        "\n**The teaching bundle** (adds the flow inspector and the demo controls; goal ≤ 150 KB gzip)\n"
+    );
+    let _ = writeln!(t, "| file | raw | gzip -9 | brotli |\n|---|---:|---:|---:|");
+    let teaching = size_rows(&mut t, &s["teachingSizes"]);
+    let _ = writeln!(
+        t,
+        "| **total** | **{}** | **{}** | **{}** |\n",
+        kb(teaching[0]),
+        kb(teaching[1]),
+        kb(teaching[2])
     );
 
     let st = &s["startup"];

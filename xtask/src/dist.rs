@@ -31,11 +31,19 @@ pub struct Bundle {
     pub subdir: &'static str,
 }
 
-/// The embeddable bundle: every feature a portal uses.
+/// The embeddable bundle: every feature a portal uses, and no teaching.
 pub const EMBEDDABLE: Bundle = Bundle {
     name: "embeddable",
     features: "",
     subdir: "",
+};
+
+/// The teaching bundle: the embeddable one plus the flow inspector and the demo
+/// controls. Same file names, in `dist/teaching/`.
+pub const TEACHING: Bundle = Bundle {
+    name: "teaching",
+    features: "teaching",
+    subdir: "teaching",
 };
 
 pub fn dist_dir() -> PathBuf {
@@ -44,8 +52,10 @@ pub fn dist_dir() -> PathBuf {
 
 pub fn dist() -> Result<(), String> {
     crate::setup::setup_build_tools()?;
-    let files = build(&EMBEDDABLE)?;
-    print_table(&EMBEDDABLE, &files);
+    for bundle in [&EMBEDDABLE, &TEACHING] {
+        let files = build(bundle)?;
+        print_table(bundle, &files);
+    }
     Ok(())
 }
 
@@ -105,6 +115,7 @@ pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
     }
     status(cmd("cargo", &args))?;
     let _ = std::fs::remove_dir_all(&work);
+    // Both flavours link to the same path: each build overwrites the other's.
     let built = root().join("target/wasm32-unknown-unknown/wasm-release/lab-login.wasm");
     status(cmd(
         "wasm-bindgen",

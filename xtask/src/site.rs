@@ -1,6 +1,8 @@
 //! The demo site that `serve`, `test` and `bench` put in front of a browser:
-//! the demo page at `/`, the bundle at `/lab-login/`, and a `lab-login.json`
-//! beside the bundle that points every provider at the running emulator.
+//! the demo page at `/` on the teaching bundle (`/lab-login/`, whose
+//! `lab-login.json` also names the emulator for the demo controls), and the mock
+//! portal at `/examples/portal.html` on the embeddable bundle (`/embed/lab-login/`).
+//! Each `lab-login.json` points every provider at the running emulator.
 //! It is served with the strict Content-Security-Policy the README gives portals.
 
 use std::path::{Path, PathBuf};
@@ -12,25 +14,53 @@ pub fn site_dir() -> PathBuf {
     root().join("target/site")
 }
 
-/// Writes the site from a built bundle in `bundle_dir`; returns its directory.
-pub fn assemble(bundle_dir: &Path, emulator_url: &str) -> Result<PathBuf, String> {
-    let site = site_dir();
-    let _ = std::fs::remove_dir_all(&site);
-    let bundle = site.join("lab-login");
-    std::fs::create_dir_all(&bundle)
-        .map_err(|e| format!("cannot create {}: {e}", bundle.display()))?;
+/// Copies one built bundle to `to` with its `lab-login.json`; returns its entry.
+fn place(from: &Path, to: &Path, config: &str) -> Result<BuiltFile, String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
     for name in [dist::ENTRY, dist::WASM, dist::CSS] {
-        std::fs::copy(bundle_dir.join(name), bundle.join(name))
+        std::fs::copy(from.join(name), to.join(name))
             .map_err(|e| format!("cannot copy {name}: {e} (run `cargo xtask dist` first)"))?;
     }
-    std::fs::write(bundle.join("lab-login.json"), demo_config(emulator_url))
+    std::fs::write(to.join("lab-login.json"), config)
         .map_err(|e| format!("cannot write the demo configuration: {e}"))?;
-    let entry = BuiltFile::read(bundle.join(dist::ENTRY))?;
+    BuiltFile::read(to.join(dist::ENTRY))
+}
+
+/// Writes the site from the built bundles; returns its directory.
+pub fn assemble(
+    embeddable_dir: &Path,
+    teaching_dir: &Path,
+    emulator_url: &str,
+) -> Result<PathBuf, String> {
+    let site = site_dir();
+    let _ = std::fs::remove_dir_all(&site);
+    let entry = place(
+        teaching_dir,
+        &site.join("lab-login"),
+        &demo_config(emulator_url, true),
+    )?;
+    let embed_entry = place(
+        embeddable_dir,
+        &site.join("embed/lab-login"),
+        &demo_config(emulator_url, false),
+    )?;
     let page = std::fs::read_to_string(root().join("index.html"))
-        .map_err(|e| format!("cannot read index.html: {e}"))?
-        .replace("__LAB_LOGIN_INTEGRITY__", &entry.integrity);
-    std::fs::write(site.join("index.html"), page)
-        .map_err(|e| format!("cannot write the page: {e}"))?;
+        .map_err(|e| format!("cannot read index.html: {e}"))?;
+    std::fs::write(
+        site.join("index.html"),
+        page.replace("__LAB_LOGIN_INTEGRITY__", &entry.integrity),
+    )
+    .map_err(|e| format!("cannot write the page: {e}"))?;
+    // The same page on the embeddable bundle: what the bench measures.
+    std::fs::write(
+        site.join("embed.html"),
+        page.replace("__LAB_LOGIN_INTEGRITY__", &embed_entry.integrity)
+            .replace(
+                "\"lab-login/lab-login.js\"",
+                "\"embed/lab-login/lab-login.js\"",
+            ),
+    )
+    .map_err(|e| format!("cannot write the page: {e}"))?;
     // The mock portal of examples/, on the same pinned bundle.
     let examples = site.join("examples");
     std::fs::create_dir_all(&examples).map_err(|e| e.to_string())?;
@@ -39,7 +69,7 @@ pub fn assemble(bundle_dir: &Path, emulator_url: &str) -> Result<PathBuf, String
         let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
         std::fs::write(
             examples.join(path.file_name().unwrap_or_default()),
-            text.replace("__LAB_LOGIN_INTEGRITY__", &entry.integrity),
+            text.replace("__LAB_LOGIN_INTEGRITY__", &embed_entry.integrity),
         )
         .map_err(|e| e.to_string())?;
     }
@@ -51,16 +81,22 @@ pub fn assemble(bundle_dir: &Path, emulator_url: &str) -> Result<PathBuf, String
 }
 
 /// The demo's configuration: every provider at the emulator, across origins (as
-/// the real services are), so CORS is exercised too.
-pub fn demo_config(emulator_url: &str) -> String {
+/// the real services are), so CORS is exercised too; with `demo`, the emulator
+/// named for the teaching bundle's demo controls.
+pub fn demo_config(emulator_url: &str, demo: bool) -> String {
     let e = emulator_url.trim_end_matches('/');
+    let demo = if demo {
+        format!(",\n  \"demo\": {{ \"emulator\": \"{e}\" }}")
+    } else {
+        String::new()
+    };
     format!(
         r#"{{
   "nomad": {{ "url": "{e}/nomad/api/v1" }},
   "nemo": {{ "url": "{e}/nemo/v1" }},
   "siminars": {{ "url": "{e}/siminars", "apitoken": "2" }},
   "nebula": {{ "url": "{e}/nebula/api/v1" }},
-  "options": {{ "expiry_warning_secs": 120 }}
+  "options": {{ "expiry_warning_secs": 120 }}{demo}
 }}
 "#
     )

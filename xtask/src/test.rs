@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use crate::dist::{self, EMBEDDABLE};
+use crate::dist::{self, EMBEDDABLE, TEACHING};
 use crate::emulator::{self, Emulator};
 use crate::run::{cmd, root, status, step, tee};
 use crate::setup::{setup, CHROMEDRIVER};
@@ -79,6 +79,28 @@ pub fn test() -> Result<(), String> {
         "warnings",
     ];
     tally.record("clippy wasm32", status(cmd("cargo", &wasm)).is_ok(), (0, 0));
+
+    step("clippy, wasm32, teaching bundle");
+    let teaching = [
+        "clippy",
+        "-p",
+        "lab-login",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--features",
+        "teaching",
+        "--bin",
+        "lab-login",
+        "--quiet",
+        "--",
+        "-D",
+        "warnings",
+    ];
+    tally.record(
+        "clippy wasm32 teaching",
+        status(cmd("cargo", &teaching)).is_ok(),
+        (0, 0),
+    );
 
     step("native tests (protocol core, config, session encoding, emulator in process, xtask)");
     let (ok, out) = tee(cmd("cargo", &["test", "--workspace", "--quiet"]));
@@ -215,24 +237,30 @@ fn release_e2e(
     tally: &mut Tally,
     args: &[String],
 ) -> (bool, (u64, u64)) {
-    let files = match dist::build(&EMBEDDABLE) {
-        Ok(files) => files,
-        Err(e) => {
-            eprintln!("{e}");
-            return (false, (0, 0));
+    for b in [&EMBEDDABLE, &TEACHING] {
+        let files = match dist::build(b) {
+            Ok(files) => files,
+            Err(e) => {
+                eprintln!("{e}");
+                return (false, (0, 0));
+            }
+        };
+        dist::print_table(b, &files);
+        let verified = dist::verify(&dist::dist_dir().join(b.subdir));
+        if let Err(e) = &verified {
+            eprintln!("  integrity check: {e}");
         }
-    };
-    dist::print_table(&EMBEDDABLE, &files);
-    let bundle = dist::dist_dir().join(EMBEDDABLE.subdir);
-    let verified = dist::verify(&bundle);
-    if let Err(e) = &verified {
-        eprintln!("  integrity check: {e}");
+        tally.record(
+            &format!(
+                "integrity values embedded in the {} entry match the files",
+                b.name
+            ),
+            verified.is_ok(),
+            if verified.is_ok() { (1, 0) } else { (0, 1) },
+        );
     }
-    tally.record(
-        "integrity values embedded in the entry match the files",
-        verified.is_ok(),
-        if verified.is_ok() { (1, 0) } else { (0, 1) },
-    );
+    let bundle = dist::dist_dir().join(EMBEDDABLE.subdir);
+    let teaching = dist::dist_dir().join(TEACHING.subdir);
     step("a TypeScript host compiled against the shipped lab-login.d.ts (tsc --noEmit)");
     let mut tsc = cmd("tsc", &["-p", "types"]);
     tsc.current_dir(root().join("e2e"));
@@ -243,7 +271,7 @@ fn release_e2e(
         if typed { (1, 0) } else { (0, 1) },
     );
     let emulator_url = emulator_url.unwrap_or("");
-    let site = match site::assemble(&bundle, emulator_url) {
+    let site = match site::assemble(&bundle, &teaching, emulator_url) {
         Ok(site) => site,
         Err(e) => {
             eprintln!("{e}");
@@ -264,6 +292,7 @@ fn release_e2e(
         .current_dir(root().join("e2e"))
         .env("LAB_LOGIN_URL", &url)
         .env("LAB_LOGIN_DIST", &bundle)
+        .env("LAB_LOGIN_TEACHING_DIST", &teaching)
         .env(
             "LAB_LOGIN_EMULATOR_BIN",
             emulator::binary("dev", "emulator"),
