@@ -3,16 +3,14 @@
 // that must fail ends in a clear message, a form that still works and nothing
 // stored; a case the widget should accept shows the data as plain text. In every
 // case: no page error, no dialog, no script from data running.
-import { spawn } from 'node:child_process';
-import readline from 'node:readline';
 import http from 'node:http';
 import { test, expect } from './support/fixtures.mjs';
 import { signIn as signInWith } from './support/flows.mjs';
 import { startPortal, portalPage, DIST, jsonFile } from './support/portal.mjs';
+import { ownEmulator, EMULATOR_BIN as BIN } from './support/emulator.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const BIN = process.env.LAB_LOGIN_EMULATOR_BIN;
 test.skip(!BIN || !DIST, 'needs the emulator binary and the built bundle: run through `cargo xtask test`');
 test.describe.configure({ mode: 'serial' });
 
@@ -20,9 +18,8 @@ let emu, emuUrl, elsewhere, elsewhereHits = [];
 let portal;
 
 test.beforeAll(async () => {
-  emu = spawn(BIN, ['--port', '0', '--quiet', '--stop-after', '900'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const first = await new Promise((resolve) => readline.createInterface({ input: emu.stdout }).once('line', resolve));
-  emuUrl = first.replace('lab-login emulator listening on ', '').trim();
+  emu = await ownEmulator();
+  emuUrl = emu.url;
   // Another origin that records whatever reaches it (a redirect's target, a foreign page URL).
   elsewhere = http.createServer((req, res) => {
     const chunks = [];
@@ -49,7 +46,7 @@ test.afterEach(async ({}, testInfo) => {
 });
 
 test.afterAll(async () => {
-  emu?.kill();
+  emu?.stop();
   await portal?.close();
   await new Promise((r) => elsewhere?.close(r));
 });

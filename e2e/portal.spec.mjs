@@ -1,7 +1,7 @@
 // The bundle as a portal embeds it (the output of `cargo xtask dist`): pinned by
 // one integrity value, configured only beside itself, under a strict CSP.
 import { test, expect } from './support/fixtures.mjs';
-import { startPortal, portalPage, emulatorConfig, bundleFile, sri, BUNDLE_PATH, EMU, DIST, jsonFile } from './support/portal.mjs';
+import { startPortal, portalPage, emulatorConfig, bundleFile, sri, BUNDLE_PATH, EMU, DIST, TEACHING_DIST, jsonFile } from './support/portal.mjs';
 
 test.skip(!EMU || !DIST, 'needs the emulator and the built bundle: run through `cargo xtask test`');
 
@@ -163,9 +163,12 @@ test('an invalid lab-login.json is an error in place of the widget', async ({ pa
   await expect(page.getByTestId('password')).toHaveCount(0);
 });
 
-test('the demo page boots through the same pinned entry, with no inline script', async ({ page }) => {
+test('the demo pages boot through pinned entries, with no inline script: the teaching bundle at /, the embeddable one beside it', async ({ page }) => {
+  const scripts = () => page.locator('script').evaluateAll((all) => all.map((s) => ({ src: s.getAttribute('src'), type: s.type, integrity: s.integrity, inline: s.textContent.trim() })));
   await page.goto('/');
-  const scripts = await page.locator('script').evaluateAll((all) => all.map((s) => ({ src: s.getAttribute('src'), type: s.type, integrity: s.integrity, inline: s.textContent.trim() })));
-  expect(scripts).toEqual([{ src: 'lab-login/lab-login.js', type: 'module', integrity: sri(bundleFile('lab-login.js')), inline: '' }]);
+  expect(await scripts()).toEqual([{ src: 'lab-login/lab-login.js', type: 'module', integrity: sri(bundleFile('lab-login.js', TEACHING_DIST)), inline: '' }]);
+  await expect(page.getByTestId('lab-login')).toBeVisible();
+  await page.goto('/embed.html');
+  expect(await scripts()).toEqual([{ src: 'embed/lab-login/lab-login.js', type: 'module', integrity: sri(bundleFile('lab-login.js')), inline: '' }]);
   await expect(page.getByTestId('lab-login')).toBeVisible();
 });

@@ -8,6 +8,8 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 
 export const DIST = process.env.LAB_LOGIN_DIST;
+/** The teaching bundle (flow inspector, demo controls): same file names. */
+export const TEACHING_DIST = process.env.LAB_LOGIN_TEACHING_DIST;
 export const EMU = process.env.LAB_LOGIN_EMULATOR;
 export const BUNDLE_PATH = '/static/lab-login/0.1.0/';
 
@@ -17,8 +19,8 @@ export function sri(bytes) {
   return `sha384-${crypto.createHash('sha384').update(bytes).digest('base64')}`;
 }
 
-export function bundleFile(name) {
-  return fs.readFileSync(path.join(DIST, name));
+export function bundleFile(name, dist = DIST) {
+  return fs.readFileSync(path.join(dist, name));
 }
 
 /** The configuration that puts every provider at the emulator. */
@@ -46,12 +48,13 @@ export function portalPage({ body = '<div data-lab-login></div>', entryIntegrity
 
 /**
  * Starts a server. `files` maps a path to a string or Buffer (or to
- * `{ body, headers }`); the bundle is there under BUNDLE_PATH unless replaced.
+ * `{ body, headers }`); the bundle (from `dist`, the embeddable one unless
+ * given) is there under BUNDLE_PATH unless replaced.
  * Paths under `proxy` prefixes are passed on to the emulator.
  */
-export async function startPortal({ files = {}, headers = {}, proxy = [] } = {}) {
+export async function startPortal({ files = {}, headers = {}, proxy = [], dist = DIST } = {}) {
   const table = new Map();
-  for (const name of ['lab-login.js', 'lab-login.wasm', 'lab-login.css']) table.set(BUNDLE_PATH + name, bundleFile(name));
+  for (const name of ['lab-login.js', 'lab-login.wasm', 'lab-login.css']) table.set(BUNDLE_PATH + name, bundleFile(name, dist));
   for (const [p, v] of Object.entries(files)) table.set(p, v);
   const requests = [];
   const server = http.createServer(async (req, res) => {

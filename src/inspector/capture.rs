@@ -12,7 +12,7 @@ use crate::providers::{ApiError, HttpRequest, HttpResponse, Method, ProviderId};
 pub const HIDDEN: &str = "•••";
 
 /// The longest response body kept, in characters (an uploads page can be large).
-pub const BODY_LIMIT: usize = 4_000;
+pub const BODY_LIMIT: usize = 16_000;
 
 /// Field names whose values are tokens or keys wherever they appear. `apitoken`
 /// is not one: it is Siminars' client credential, published in `lab-login.json`.
@@ -45,7 +45,7 @@ pub fn mask(secret: &str) -> String {
 
 /// Whether a value is shaped like a token even under an unknown name: a JWT, an
 /// `ak_` key or a NOMAD personal access token.
-fn looks_like_token(value: &str) -> bool {
+pub fn looks_like_token(value: &str) -> bool {
     let jwt = value.starts_with("eyJ") && value.split('.').count() == 3 && value.len() > 20;
     jwt || value.starts_with("ak_") || value.starts_with("nomad_pat_")
 }

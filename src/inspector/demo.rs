@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
 
+use super::capture::{looks_like_token, mask};
 use crate::components::state::{ConfigCtx, Sessions, Tr};
 use crate::http::{send_uncaptured, Cancel};
 use crate::providers::{endpoint, BodyEncoding, HttpRequest, Method, ProviderId};
@@ -78,7 +79,18 @@ async fn accounts(emulator: String, provider: ProviderId) -> Vec<DemoAccount> {
         .map(|a| DemoAccount {
             username: text(a, "username"),
             password: text(a, "password"),
-            note: text(a, "note"),
+            // A note may quote the account's key: shown masked, like everywhere else.
+            note: text(a, "note")
+                .split(' ')
+                .map(|w| {
+                    if looks_like_token(w) {
+                        mask(w)
+                    } else {
+                        w.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
         })
         .collect()
 }

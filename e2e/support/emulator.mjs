@@ -1,0 +1,13 @@
+// An emulator of a spec's own, for specs that change its state (armed faults,
+// revoked accounts, short sessions), so no other test can share it.
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
+
+export const EMULATOR_BIN = process.env.LAB_LOGIN_EMULATOR_BIN;
+
+/** Starts the emulator on a port it chooses; it stops by itself after 15 minutes. */
+export async function ownEmulator() {
+  const child = spawn(EMULATOR_BIN, ['--port', '0', '--quiet', '--stop-after', '900'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const first = await new Promise((resolve) => readline.createInterface({ input: child.stdout }).once('line', resolve));
+  return { url: first.replace('lab-login emulator listening on ', '').trim(), stop: () => child.kill() };
+}
