@@ -56,3 +56,28 @@ for (const scheme of ['light', 'dark']) {
     }
   });
 }
+
+// The teaching bundle (the demo page at /): the inspector after each provider's
+// sign-in, its newest exchange opened, at 320 and 1280 px.
+test('the flow inspector for each provider at 320 and 1280 px', async ({ browser }) => {
+  for (const width of [320, 1280]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, baseURL: process.env.LAB_LOGIN_URL });
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.screenshot({ path: `screenshots/teaching-signed-out-${width}.png`, fullPage: true });
+    for (const [tab, user, password, key] of ACCOUNTS) {
+      await page.getByRole('tab', { name: tab }).click();
+      const p = page.getByRole('tabpanel', { name: tab });
+      await p.getByTestId('username').fill(user);
+      await p.getByTestId('password').fill(password);
+      await p.getByTestId('password').press('Enter');
+      await expect(page.getByTestId(`session-${key}`)).toBeVisible();
+      if (key === 'nomad') await expect(page.getByTestId('upload-row').first()).toBeVisible();
+      const rows = page.getByTestId('inspector').locator(`[data-testid=exchange][data-provider=${key}]`);
+      await rows.first().locator('summary').first().click();
+      await rows.first().locator('details.lab-login__snippet summary').first().click();
+      await page.screenshot({ path: `screenshots/teaching-${key}-${width}.png`, fullPage: true });
+    }
+    await context.close();
+  }
+});

@@ -131,7 +131,9 @@ pub fn App(
     #[cfg(feature = "teaching")]
     let inspector = inspector
         .then(|| view! { <crate::inspector::view::Inspector providers=providers.clone() /> });
+    // The embeddable bundle has no inspector to show: the option is read and ignored.
     #[cfg(not(feature = "teaching"))]
+    #[allow(clippy::let_unit_value)]
     let inspector = {
         let _ = inspector;
     };

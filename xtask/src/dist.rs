@@ -146,8 +146,14 @@ pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
             &out.join(WASM).to_string_lossy(),
         ],
     ))?;
-    std::fs::copy(root().join("style/lab-login.css"), out.join(CSS))
-        .map_err(|e| format!("cannot copy the stylesheet: {e}"))?;
+    // The teaching bundle's stylesheet adds the inspector's rules; a portal's has none of them.
+    let mut css = std::fs::read_to_string(root().join("style/lab-login.css"))
+        .map_err(|e| format!("cannot read the stylesheet: {e}"))?;
+    if bundle.features.contains("teaching") {
+        css += &std::fs::read_to_string(root().join("style/teaching.css"))
+            .map_err(|e| format!("cannot read the teaching stylesheet: {e}"))?;
+    }
+    std::fs::write(out.join(CSS), css).map_err(|e| format!("cannot write the stylesheet: {e}"))?;
     std::fs::copy(root().join("src/embed").join(TYPES), out.join(TYPES))
         .map_err(|e| format!("cannot copy the TypeScript declarations: {e}"))?;
     let wasm = BuiltFile::read(out.join(WASM))?;

@@ -141,33 +141,50 @@ fn wasm_opt() -> Result<(), String> {
     Ok(())
 }
 
+/// Debian packages the browser tests need: Chromium and ChromeDriver, and curl
+/// and python3 with `requests` for the inspector's snippets, run for real.
 fn chromium() -> Result<(), String> {
-    if PathBuf::from(CHROMIUM).exists() && PathBuf::from(CHROMEDRIVER).exists() {
+    let has_requests = || {
+        cmd("python3", &["-c", "import requests"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let curl = output_line("curl", &["--version"]);
+    if PathBuf::from(CHROMIUM).exists()
+        && PathBuf::from(CHROMEDRIVER).exists()
+        && curl.is_some()
+        && has_requests()
+    {
         println!(
-            "  ok  {}",
-            output_line(CHROMIUM, &["--version"]).unwrap_or_else(|| "Chromium".into())
+            "  ok  {}; {}; python3 with requests",
+            output_line(CHROMIUM, &["--version"]).unwrap_or_else(|| "Chromium".into()),
+            curl.unwrap_or_default()
+                .split(" (")
+                .next()
+                .unwrap_or("curl")
         );
         return Ok(());
     }
+    const PACKAGES: [&str; 5] = [
+        "chromium",
+        "chromium-driver",
+        "curl",
+        "python3",
+        "python3-requests",
+    ];
     let is_root = output_line("id", &["-u"]).as_deref() == Some("0");
     if !is_root {
         return Err(format!(
-            "Chromium and ChromeDriver are missing ({CHROMIUM}, {CHROMEDRIVER})\n  \
-             fix: as root, `apt-get update && apt-get install -y chromium chromium-driver`"
+            "some of Chromium, ChromeDriver, curl, python3 and python3-requests are missing\n  \
+             fix: as root, `apt-get update && apt-get install -y {}`",
+            PACKAGES.join(" ")
         ));
     }
-    println!("  ..  installing Debian's chromium and chromium-driver");
+    println!("  ..  installing Debian's {}", PACKAGES.join(", "));
     status(cmd("apt-get", &["update"]))?;
-    let mut c = cmd(
-        "apt-get",
-        &[
-            "install",
-            "-y",
-            "--no-install-recommends",
-            "chromium",
-            "chromium-driver",
-        ],
-    );
+    let mut args = vec!["install", "-y", "--no-install-recommends"];
+    args.extend(PACKAGES);
+    let mut c = cmd("apt-get", &args);
     c.env("DEBIAN_FRONTEND", "noninteractive");
-    status(c).map_err(|e| format!("{e}\n  fix: `apt-get install -y chromium chromium-driver`"))
+    status(c).map_err(|e| format!("{e}\n  fix: `apt-get install -y {}`", PACKAGES.join(" ")))
 }
