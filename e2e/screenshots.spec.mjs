@@ -77,6 +77,9 @@ test('the flow inspector for each provider at 320 and 1280 px', async ({ browser
       await rows.first().locator('summary').first().click();
       await rows.first().locator('details.lab-login__snippet summary').first().click();
       await page.screenshot({ path: `screenshots/teaching-${key}-${width}.png`, fullPage: true });
+      // Close-ups, to read at 320 px: the newest exchange and the token's card.
+      await rows.first().screenshot({ path: `screenshots/teaching-${key}-${width}-exchange.png` });
+      await page.getByTestId(`token-${key}`).screenshot({ path: `screenshots/teaching-${key}-${width}-token.png` });
     }
     await context.close();
   }
