@@ -143,3 +143,21 @@ for (const scheme of ['light', 'dark']) {
     await check('link-like summary', page.getByText('App token for scripts'));
   });
 }
+
+for (const scheme of ['light', 'dark']) {
+  test(`axe finds nothing serious in the teaching bundle: demo controls, tokens, an opened exchange (${scheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto('/');
+    await expect(page.getByTestId('demo-nomad')).toBeVisible();
+    await audit(page, 'teaching, signed out');
+    await signIn(page, 'NOMAD', 'newbie', 'newbie-demo-pw');
+    await expect(page.getByTestId('uploads-empty')).toBeVisible();
+    const row = page.getByTestId('inspector').getByTestId('exchange').first();
+    // The keyboard opens an exchange and reaches its buttons.
+    await row.locator('summary').first().focus();
+    await page.keyboard.press('Enter');
+    await expect(row.getByTestId('copy-curl')).toBeVisible();
+    await row.locator('details.lab-login__snippet summary').first().click();
+    await audit(page, 'teaching, an opened exchange and the token card');
+  });
+}
