@@ -2,9 +2,11 @@
 // change its state): the flow inspector shows every exchange redacted, its
 // snippets run for real without a secret on any command line, and the demo
 // controls reach the emulator's control endpoints, never with a token.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test, expect } from './support/fixtures.mjs';
 import { signIn } from './support/flows.mjs';
 import { startPortal, portalPage, bundleFile, sri, jsonFile, BUNDLE_PATH, TEACHING_DIST } from './support/portal.mjs';
@@ -273,12 +275,27 @@ function commandLines() {
 }
 
 /**
+ * A folder of `curl` and `python3` stand-ins, first on PATH, that append their
+ * whole argument list to a log and run the real program: every call is
+ * recorded, however short-lived (the /proc scan may miss one).
+ */
+function shims() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-login-shims-'));
+  const log = path.join(dir, 'argv.log');
+  for (const name of ['curl', 'python3']) {
+    const real = execFileSync('sh', ['-c', `command -v ${name}`]).toString().trim();
+    fs.writeFileSync(path.join(dir, name), `#!/bin/sh\nprintf '%s\\n' "${name} $*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+  }
+  return { dir, log, calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '') };
+}
+
+/**
  * Runs `program` with `input` on standard input and no controlling terminal,
  * reading every process's arguments while it runs; returns its status and JSON
  * answer, and how often /proc was read.
  */
-async function run(program, args, input, env, secrets) {
-  const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...env } });
+async function run(program, args, input, env, secrets, shimDir) {
+  const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...env, PATH: `${shimDir}:${process.env.PATH}` } });
   let stdout = '', stderr = '', scans = 0;
   const leaks = [];
   child.stdout.on('data', (d) => { stdout += d; });
@@ -308,28 +325,34 @@ function shape(value) {
 test('each copied snippet, run with curl and python3, gets the widget\'s status and JSON keys, with no secret in any process\'s arguments', async ({ page }) => {
   test.setTimeout(120_000);
   // The scan can see another process's arguments (else it would prove nothing).
-  const canary = spawn('sleep', ['3', `canary-${process.pid}`]);
+  const canary = spawn('bash', ['-c', 'sleep 3; true', `canary-${process.pid}`]);
   await expect.poll(() => commandLines().some((l) => l.includes(`canary-${process.pid}`))).toBe(true);
   canary.kill();
+  const shim = shims();
   await page.goto(`${portal.origin}/`);
   await expect((await signIn(page, 'NOMAD', 'ada', 'ada-demo-pw')).getByTestId('uploads-table')).toBeVisible();
+  // First a hostile username (quotes, $(…), a backtick, non-ASCII) with a wrong password.
+  const nemo = await signIn(page, 'NeMO Archive', `o'brien "$(id)" \`x\` ü`, ' wrong pw ');
+  await expect(nemo.getByTestId('error')).toContainText('did not accept');
   await expect((await signIn(page, 'NeMO Archive', 'jdoe', 'nemo-demo-pw')).getByTestId('session-nemo')).toBeVisible();
   await expect((await signIn(page, 'Siminars', ...SIMINARS)).getByTestId('session-siminars')).toBeVisible();
   await expect((await signIn(page, 'Nebula Block', 'demo@nebula.example', 'nebula-demo-pw')).getByTestId('nebula-balance')).toBeVisible();
 
   const cases = [
-    // provider, path of the exchange, the password it needs, where a later call's token comes from
+    // provider, path of the exchange, the secret it needs, where a later call's token comes from, which row
     ['nomad', '/auth/token', 'ada-demo-pw', (j) => j.access_token],
     ['nomad', '/uploads', 'token'],
-    ['nemo', '/login', 'nemo-demo-pw'],
+    ['nemo', '/login', ' wrong pw '],
+    ['nemo', '/login', 'nemo-demo-pw', null, 'last'],
     ['siminars', '/authtoken', SIMINARS[1]],
     ['nebula', '/login', 'nebula-demo-pw', (j) => j.data.jwtToken],
     ['nebula', '/users/credits', 'token'],
   ];
   const tokens = {};
   let scans = 0;
-  for (const [provider, path, secret, tokenOf] of cases) {
-    const row = exchanges(page, provider).filter({ has: page.locator('summary', { hasText: path }) }).first();
+  for (const [provider, path, secret, tokenOf, which = 'first'] of cases) {
+    const matching = exchanges(page, provider).filter({ has: page.locator('summary', { hasText: path }) });
+    const row = which === 'last' ? matching.last() : matching.first();
     const widget = { status: await row.getAttribute('data-status'), json: JSON.parse(await row.getByTestId('response-body').textContent()) };
     const curl = await row.getByTestId('snippet-curl').textContent();
     const python = await row.getByTestId('snippet-python').textContent();
@@ -337,8 +360,11 @@ test('each copied snippet, run with curl and python3, gets the widget\'s status 
     const watched = [value, ...(provider === 'siminars' ? [DIGEST, ...pieces(DIGEST)] : [])];
     const env = secret === 'token' ? { [`${provider.toUpperCase()}_TOKEN`]: value } : {};
     for (const [program, args] of [['bash', ['-c', curl]], ['python3', ['-c', python]]]) {
-      const got = await run(program, args, `${value}\n`, env, watched);
+      const got = await run(program, args, `${value}\n`, env, watched, shim.dir);
       expect(got.leaks, `${provider} ${path} via ${program}: a secret in a process's arguments`).toEqual([]);
+      const calls = shim.calls();
+      expect(calls, 'the stand-ins saw curl and python3 run').toContain(program === 'bash' ? 'curl ' : 'python3 ');
+      for (const s of watched) expect(calls.includes(s), `${provider} ${path} via ${program}: a secret in curl's or python3's arguments`).toBe(false);
       expect(got.status, `${provider} ${path} via ${program}`).toBe(widget.status);
       expect(shape(got.json), `${provider} ${path} via ${program}`).toEqual(shape(widget.json));
       scans += got.scans;

@@ -138,10 +138,16 @@ struct ConfigFile {
     /// `{"de": {"form.submit": "Anmelden bei {provider}"}}`
     #[serde(default)]
     messages: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    #[cfg(any(test, feature = "teaching"))]
     #[serde(default)]
     demo: Option<DemoFile>,
+    /// Only the teaching bundle reads it; the embeddable one accepts and ignores it.
+    #[cfg(not(any(test, feature = "teaching")))]
+    #[serde(default, rename = "demo")]
+    _demo: Option<serde::de::IgnoredAny>,
 }
 
+#[cfg(any(test, feature = "teaching"))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DemoFile {
@@ -265,6 +271,7 @@ impl Config {
                 })
                 .transpose()?;
         }
+        #[cfg(any(test, feature = "teaching"))]
         if let Some(demo) = file.demo {
             self.demo_emulator = Some(check_url("demo.emulator", &demo.emulator, insecure, urls)?);
         }
@@ -399,7 +406,13 @@ fn check_url(
     allow_insecure_http: bool,
     urls: &dyn UrlParser,
 ) -> Result<String, ConfigError> {
-    let bad = |why: &str| Err(ConfigError(format!("{key}.url \"{url}\" {why}")));
+    // `nomad` names `nomad.url`; a dotted key (`demo.emulator`) is the field itself.
+    let field = if key.contains('.') {
+        key.to_string()
+    } else {
+        format!("{key}.url")
+    };
+    let bad = |why: &str| Err(ConfigError(format!("{field} \"{url}\" {why}")));
     // The parser would strip or fold these; a page owner never means them. An empty
     // `?` or `#` would leave `search` and `hash` empty but cut every API path off.
     if url

@@ -84,6 +84,8 @@ impl WidgetOptions {
                 return Err(ConfigError(format!("lang \"{l}\" is not a language tag")));
             }
         }
+        // Only the teaching bundle has an inspector; the embeddable one ignores the attribute.
+        #[cfg(any(test, feature = "teaching"))]
         let hide_inspector = match attribute("inspector").as_deref().map(str::trim) {
             None | Some("") | Some("on") | Some("true") => false,
             Some("off") | Some("false") => true,
@@ -93,6 +95,8 @@ impl WidgetOptions {
                 )))
             }
         };
+        #[cfg(not(any(test, feature = "teaching")))]
+        let hide_inspector = false;
         Ok(Self {
             hide_inspector,
             providers: attribute("providers"),

@@ -24,15 +24,22 @@ pub fn routes() -> Router<Shared> {
         .route("/stats", get(stats))
         .route("/accounts", get(accounts))
         .route("/short-session", post(short_session))
-        .route("/revoke", post(revoke))
+        .route("/revoke", post(revoke).delete(unrevoke))
 }
 
+/// An account, named (never proven: no token is taken).
 #[derive(Deserialize)]
 struct AccountRequest {
     provider: String,
     /// A username, an email or an id, as the provider's sign-in takes it.
     account: String,
-    /// For a short session. Defaults to 30.
+}
+
+#[derive(Deserialize)]
+struct ShortSessionRequest {
+    #[serde(flatten)]
+    account: AccountRequest,
+    /// Defaults to 30.
     #[serde(default = "thirty")]
     seconds: u64,
 }
@@ -70,32 +77,37 @@ fn resolve(state: &Shared, provider: &str, account: &str) -> Option<(&'static st
     }
 }
 
-fn account_request(
-    state: &Shared,
-    body: Result<Json<AccountRequest>, axum::extract::rejection::JsonRejection>,
-) -> Result<(AccountRequest, (&'static str, String)), Response> {
-    let Ok(Json(req)) = body else {
-        return Err(json(
+fn account_request<T>(
+    body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
+) -> Result<T, Response> {
+    body.map(|Json(req)| req).map_err(|_| {
+        json(
             StatusCode::UNPROCESSABLE_ENTITY,
             json!({"detail": "expected {\"provider\": …, \"account\": …}"}),
-        ));
-    };
-    match resolve(state, &req.provider, &req.account) {
-        Some(id) => Ok((req, id)),
-        None => Err(json(
+        )
+    })
+}
+
+fn resolved(state: &Shared, req: &AccountRequest) -> Result<(&'static str, String), Response> {
+    resolve(state, &req.provider, &req.account).ok_or_else(|| {
+        json(
             StatusCode::NOT_FOUND,
             json!({"detail": "no such demo account for that provider"}),
-        )),
-    }
+        )
+    })
 }
 
 /// The account's next token lives `seconds` (1 to 3600), once.
 async fn short_session(
     State(state): State<Shared>,
-    body: Result<Json<AccountRequest>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<ShortSessionRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let (req, id) = match account_request(&state, body) {
+    let req = match account_request(body) {
         Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let id = match resolved(&state, &req.account) {
+        Ok(id) => id,
         Err(resp) => return resp,
     };
     if !(1..=3600).contains(&req.seconds) || id.0 == "siminars" {
@@ -112,19 +124,31 @@ async fn short_session(
         .insert(id, req.seconds);
     json(
         StatusCode::OK,
-        json!({"provider": req.provider, "account": req.account, "next_token_seconds": req.seconds}),
+        json!({"provider": req.account.provider, "account": req.account.account, "next_token_seconds": req.seconds}),
     )
 }
 
-/// Every token the account holds now stops working (keys and personal tokens too).
+/// Every token the account holds now stops working (keys and personal tokens
+/// too, until `DELETE /_emulator/revoke`). NeMO has no call that takes a token,
+/// so there is nothing there to revoke.
 async fn revoke(
     State(state): State<Shared>,
     body: Result<Json<AccountRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let (req, (provider, id)) = match account_request(&state, body) {
+    let req = match account_request(body) {
         Ok(r) => r,
         Err(resp) => return resp,
     };
+    let (provider, id) = match resolved(&state, &req) {
+        Ok(id) => id,
+        Err(resp) => return resp,
+    };
+    if provider == "nemo" {
+        return json(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"detail": "NeMO Archive has no call that takes a token, so there is nothing to revoke"}),
+        );
+    }
     if provider == "siminars" {
         state
             .siminars_tokens
@@ -242,6 +266,12 @@ async fn stats(State(state): State<Shared>) -> Response {
     )
 }
 
+/// Forgets every revocation: keys and personal tokens work again.
+async fn unrevoke(State(state): State<Shared>) -> Response {
+    state.demo.lock().unwrap().revoked_up_to.clear();
+    json(StatusCode::OK, json!({"revoked": []}))
+}
+
 async fn accounts() -> Response {
     let list: Vec<Value> = Accounts::describe()
         .into_iter()
@@ -250,7 +280,8 @@ async fn accounts() -> Response {
                 "NOMAD" => "nomad",
                 "NeMO Archive" => "nemo",
                 "Siminars" => "siminars",
-                _ => "nebula",
+                "Nebula Block" => "nebula",
+                other => other,
             };
             json!({"provider": provider, "key": key, "username": user, "password": password, "note": note})
         })

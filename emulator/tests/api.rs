@@ -1459,4 +1459,28 @@ async fn revoking_an_account_refuses_its_tokens_issued_so_far_and_only_those() {
     )
     .await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
+    // NeMO has nothing that takes a token: refused, not pretended.
+    let a = call(
+        &app,
+        "POST",
+        "/_emulator/revoke",
+        Some("application/json"),
+        &revoke("nemo", "jdoe"),
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text);
+    // Forgetting the revocations brings the key back.
+    let a = call(&app, "DELETE", "/_emulator/revoke", None, "", None).await;
+    assert_eq!(a.status, StatusCode::OK);
+    let key = call(
+        &app,
+        "GET",
+        "/nebula/api/v1/users/credits",
+        None,
+        "",
+        Some("ak_demoKey_W4KL0Rw8Rv6Mp7h7fY77dFgHDl"),
+    )
+    .await;
+    assert_eq!(key.status, StatusCode::OK);
 }

@@ -477,6 +477,9 @@ impl Hub {
         }
         self.memory_only
             .retain(|(p, b)| !(*p == provider && b == base));
+        // The inspector's log of this session goes with it (teaching bundle only).
+        #[cfg(feature = "teaching")]
+        crate::inspector::log::forget(provider, base);
         self.publish();
         self.members_offering(provider, base)
             .into_iter()

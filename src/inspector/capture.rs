@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use crate::providers::{ApiError, HttpRequest, HttpResponse, Method, ProviderId};
+use crate::providers::{ApiError, BodyEncoding, HttpRequest, HttpResponse, Method, ProviderId};
 
 /// What a password or digest shows as.
 pub const HIDDEN: &str = "•••";
@@ -63,16 +63,29 @@ pub enum Field {
     Token { masked: String },
 }
 
+/// Whether a field name holds a token or key: `authToken`, `access-token` and
+/// `ACCESS_TOKEN` count as `authtoken` and `access_token`.
+fn is_token_field(name: &str) -> bool {
+    let plain = |n: &str| {
+        n.chars()
+            .filter(|c| !matches!(c, '_' | '-'))
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    let name = plain(name);
+    TOKEN_FIELDS.iter().any(|t| plain(t) == name)
+}
+
 impl Field {
     fn classify(provider: ProviderId, name: &str, value: &str) -> Self {
-        if name == "password" {
+        if name.eq_ignore_ascii_case("password") {
             return if provider == ProviderId::Siminars {
                 Self::Digest
             } else {
                 Self::Password
             };
         }
-        if TOKEN_FIELDS.contains(&name) || looks_like_token(value) {
+        if is_token_field(name) || looks_like_token(value) {
             return Self::Token {
                 masked: mask(value),
             };
@@ -100,6 +113,7 @@ impl Field {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CapturedBody {
     pub content_type: String,
+    /// Decided by how the widget encoded it, never by the (configurable) content type.
     pub json: bool,
     pub fields: Option<Vec<(String, Field)>>,
 }
@@ -184,11 +198,11 @@ impl Exchange {
     }
 
     /// The bearer token's masked form, if the request carried one.
-    pub fn bearer(&self) -> Option<&str> {
+    pub fn masked_bearer(&self) -> Option<&str> {
         self.request_headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))
-            .map(|(_, v)| v.trim_start_matches("Bearer "))
+            .and_then(|(_, v)| v.strip_prefix("Bearer "))
     }
 }
 
@@ -202,7 +216,7 @@ pub fn capture(
     let provider = req.provider;
     let body = req.body.as_ref().map(|(encoding, secret)| {
         let content_type = encoding.content_type().to_string();
-        let json = !content_type.contains("x-www-form-urlencoded");
+        let json = *encoding != BodyEncoding::Form;
         let fields = if json {
             json_fields(provider, secret.expose())
         } else {
@@ -218,14 +232,19 @@ pub fn capture(
             fields,
         }
     });
-    // Every secret this request sent: an answer that echoes one gets it scrubbed too.
-    let mut sent: Vec<(String, String)> = Vec::new();
+    // Every secret this request sent: whatever echoes one is hidden whole.
+    let mut sent: Vec<String> = Vec::new();
     if let Some(token) = &req.bearer {
-        sent.push((token.expose().to_string(), mask(token.expose())));
+        sent.push(token.expose().to_string());
     }
     if let Some((_, secret)) = &req.body {
         sent.extend(sent_secrets(provider, secret.expose()));
     }
+    // A backstop: a body whose shown form still holds a secret is hidden whole.
+    let body = body.map(|b| match &b.fields {
+        Some(_) if echoes(&b.shown(), &sent) => CapturedBody { fields: None, ..b },
+        _ => b,
+    });
     let request_headers = req
         .headers()
         .into_iter()
@@ -260,26 +279,22 @@ pub fn capture(
     }
 }
 
-/// A flat JSON object's fields, numbers and booleans as text; `None` for anything else.
+/// A flat JSON object of strings as fields (every body the widget builds);
+/// `None` for anything else, which a snippet could not rebuild faithfully.
 fn json_fields(provider: ProviderId, text: &str) -> Option<Vec<(String, Field)>> {
     let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
         return None;
     };
     map.into_iter()
-        .map(|(k, v)| {
-            let text = match v {
-                Value::String(s) => s,
-                Value::Number(_) | Value::Bool(_) | Value::Null => v.to_string(),
-                _ => return None,
-            };
-            let field = Field::classify(provider, &k, &text);
-            Some((k, field))
+        .map(|(k, v)| match v {
+            Value::String(text) => Some((k.clone(), Field::classify(provider, &k, &text))),
+            _ => None,
         })
         .collect()
 }
 
-/// The secret values of a body (form or JSON) with what each shows as.
-fn sent_secrets(provider: ProviderId, body: &str) -> Vec<(String, String)> {
+/// The secret values of a body (form or JSON).
+fn sent_secrets(provider: ProviderId, body: &str) -> Vec<String> {
     let pairs: Vec<(String, String)> = match serde_json::from_str::<Value>(body) {
         Ok(Value::Object(map)) => map
             .into_iter()
@@ -293,7 +308,7 @@ fn sent_secrets(provider: ProviderId, body: &str) -> Vec<(String, String)> {
         .into_iter()
         .filter_map(|(k, v)| {
             let field = Field::classify(provider, &k, &v);
-            field.is_secret().then(|| (v, field.shown().to_string()))
+            field.is_secret().then_some(v)
         })
         .collect()
 }
@@ -323,15 +338,17 @@ fn redact_query(provider: ProviderId, url: &str) -> String {
     format!("{path}?{}", shown.join("&"))
 }
 
-fn capture_response(resp: &HttpResponse, sent: &[(String, String)]) -> CapturedResponse {
+fn capture_response(resp: &HttpResponse, sent: &[String]) -> CapturedResponse {
     let body = match serde_json::from_str::<Value>(&resp.body) {
         Ok(mut value) => {
-            redact_json(&mut value);
+            redact_json(&mut value, sent);
             serde_json::to_string_pretty(&value).unwrap_or_default()
         }
+        // Text that echoes a secret is hidden whole: where the dots would fall
+        // in it tells how long, and where, the secret was.
+        Err(_) if echoes(&resp.body, sent) => HIDDEN.into(),
         Err(_) => resp.body.clone(),
     };
-    let body = scrub(&body, sent);
     let cut = body.chars().count() > BODY_LIMIT;
     let body = if cut {
         body.chars().take(BODY_LIMIT).collect()
@@ -343,47 +360,53 @@ fn capture_response(resp: &HttpResponse, sent: &[(String, String)]) -> CapturedR
         headers: resp
             .headers
             .iter()
-            .map(|(n, v)| (n.clone(), scrub(v, sent)))
+            .map(|(n, v)| {
+                let value = if echoes(v, sent) {
+                    HIDDEN.into()
+                } else if looks_like_token(v) {
+                    mask(v)
+                } else {
+                    v.clone()
+                };
+                (n.clone(), value)
+            })
             .collect(),
         body,
         cut,
     }
 }
 
-/// Masks every token-named or token-shaped string, and hides every `password`, at any depth.
-fn redact_json(value: &mut Value) {
+/// Masks every token-named or token-shaped string, hides every `password`, and
+/// hides whole any string that echoes a secret the request sent, at any depth.
+fn redact_json(value: &mut Value, sent: &[String]) {
     match value {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {
                 match v {
-                    Value::String(s) if key == "password" => *s = HIDDEN.into(),
-                    Value::String(s) if TOKEN_FIELDS.contains(&key.as_str()) => *s = mask(s),
-                    other => redact_json(other),
+                    Value::String(s) if key.eq_ignore_ascii_case("password") => *s = HIDDEN.into(),
+                    Value::String(s) if is_token_field(key) && !echoes(s, sent) => *s = mask(s),
+                    other => redact_json(other, sent),
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(redact_json),
+        Value::Array(items) => items.iter_mut().for_each(|v| redact_json(v, sent)),
+        Value::String(s) if echoes(s, sent) => *s = HIDDEN.into(),
         Value::String(s) if looks_like_token(s) => *s = mask(s),
         _ => {}
     }
 }
 
-/// Replaces every sent secret in `text`, also as a form or JSON would encode it.
-fn scrub(text: &str, sent: &[(String, String)]) -> String {
-    let mut text = text.to_string();
-    for (secret, shown) in sent {
-        if secret.is_empty() {
-            continue;
-        }
-        let json = serde_json::to_string(secret).unwrap_or_default();
-        let json = json.trim_matches('"').to_string();
-        for form in [secret.clone(), encode(secret), json] {
-            if !form.is_empty() && text.contains(&form) {
-                text = text.replace(&form, shown);
-            }
-        }
-    }
-    text
+/// Whether `text` holds a secret the request sent, also as a form or JSON would
+/// encode it.
+fn echoes(text: &str, sent: &[String]) -> bool {
+    sent.iter()
+        .filter(|secret| !secret.is_empty())
+        .any(|secret| {
+            let json = serde_json::to_string(secret).unwrap_or_default();
+            [secret.as_str(), &encode(secret), json.trim_matches('"')]
+                .iter()
+                .any(|form| !form.is_empty() && text.contains(form))
+        })
 }
 
 #[cfg(test)]
@@ -486,7 +509,7 @@ mod tests {
         assert_eq!(body.field("password"), Some(&Field::Digest));
         assert_eq!(body.field("apitoken"), Some(&Field::Plain("2".into())));
         let all = everything(&ex);
-        for piece in digest.expose().as_bytes().windows(8) {
+        for piece in digest.expose().as_bytes().windows(6) {
             assert!(!all.contains(std::str::from_utf8(piece).unwrap()), "{all}");
         }
         assert_absent(&all, HOSTILE);
@@ -497,17 +520,41 @@ mod tests {
         let token = Secret::new(JWT);
         let req =
             nomad::uploads_request("https://n/api/v1", &token, &nomad::UploadsQuery::default());
-        let answer = ok(
-            200,
-            &format!(r#"{{"data":[{{"note":"{JWT}"}}],"access_token":"{JWT}"}}"#),
-        );
+        const NEW: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MiJ9.bmV3LXNpZ25hdHVyZS1uZXc2Ab";
+        let answer = HttpResponse {
+            status: 200,
+            headers: vec![
+                ("x-token".into(), NEW.into()),
+                ("x-echo".into(), format!("was {JWT}")),
+            ],
+            body: format!(
+                r#"{{"data":[{{"note":"{JWT}"}}],"access_token":"{NEW}","accessToken":"{NEW}"}}"#
+            ),
+        };
         let ex = capture(&req, Ok(&answer), 0, 5);
         assert!(ex
             .request_headers
             .contains(&("Authorization".into(), "Bearer eyJh…x9Qk".into())));
-        assert_eq!(ex.bearer(), Some("eyJh…x9Qk"));
+        assert_eq!(ex.masked_bearer(), Some("eyJh…x9Qk"));
         assert_absent(&everything(&ex), JWT);
-        assert!(ex.outcome.as_ref().unwrap().body.contains("eyJh…x9Qk"));
+        assert_absent(&everything(&ex), NEW);
+        let resp = ex.outcome.as_ref().unwrap();
+        // The echo of the sent token is hidden whole; a new token keeps 4 and 4.
+        assert!(resp.body.contains("\"note\": \"•••\""), "{}", resp.body);
+        assert!(
+            resp.body.contains("\"access_token\": \"eyJh…c2Ab\""),
+            "{}",
+            resp.body
+        );
+        assert!(
+            resp.body.contains("\"accessToken\": \"eyJh…c2Ab\""),
+            "{}",
+            resp.body
+        );
+        assert!(resp
+            .headers
+            .contains(&("x-token".into(), "eyJh…c2Ab".into())));
+        assert!(resp.headers.contains(&("x-echo".into(), HIDDEN.into())));
 
         // Login answers: every token field, nested or not, under any known name.
         let req = nomad::login_request("https://n/api/v1", "alice", "pw-1234");
@@ -529,6 +576,29 @@ mod tests {
             .unwrap()
             .body
             .contains("\"expires_in\": 300"));
+    }
+
+    #[test]
+    fn an_echoed_secret_hides_the_whole_value_so_no_position_gives_it_away() {
+        let req = nomad::login_request("https://n/api/v1", "alice", "password");
+        let json = ok(
+            401,
+            r#"{"detail":"Incorrect username or password","code":7}"#,
+        );
+        let resp = capture(&req, Ok(&json), 0, 5).outcome.unwrap();
+        assert!(resp.body.contains("\"detail\": \"•••\""), "{}", resp.body);
+        assert!(resp.body.contains("\"code\": 7"), "{}", resp.body);
+        let html = HttpResponse {
+            status: 500,
+            headers: vec![],
+            body: "<p>wrong password for alice</p>".into(),
+        };
+        assert_eq!(capture(&req, Ok(&html), 0, 5).outcome.unwrap().body, HIDDEN);
+        let unrelated = ok(500, "<p>server error</p>");
+        assert_eq!(
+            capture(&req, Ok(&unrelated), 0, 5).outcome.unwrap().body,
+            "<p>server error</p>"
+        );
     }
 
     #[test]

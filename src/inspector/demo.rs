@@ -13,8 +13,8 @@ use crate::components::state::{ConfigCtx, Sessions, Tr};
 use crate::http::{send_uncaptured, Cancel};
 use crate::providers::{endpoint, BodyEncoding, HttpRequest, Method, ProviderId};
 
-/// One demo account the emulator lists.
-#[derive(Clone, Debug, PartialEq)]
+/// One demo account the emulator lists. Not `Debug`: it holds a password.
+#[derive(Clone, PartialEq)]
 struct DemoAccount {
     username: String,
     password: String,
@@ -96,7 +96,7 @@ async fn accounts(emulator: String, provider: ProviderId) -> Vec<DemoAccount> {
 }
 
 /// The path of a base URL (`/nomad/api/v1`): where a fault is armed.
-fn path_of(base_url: &str) -> String {
+fn base_path(base_url: &str) -> String {
     web_sys::Url::new(base_url)
         .map(|u| u.pathname())
         .unwrap_or_else(|_| "/".into())
@@ -146,8 +146,8 @@ pub fn DemoControls(provider: ProviderId, emulator: String) -> impl IntoView {
                 .as_ref()
                 .and_then(|p| p.query_selector(sel).ok().flatten())
         };
-        fill(find("[data-testid=username]"), &account.username);
-        fill(find("[data-testid=password]"), &account.password);
+        fill(find("input[name=username]"), &account.username);
+        fill(find("input[name=password]"), &account.password);
         status.set(Some(t.get("demo.filled")));
     };
     let on_short = move |_| {
@@ -192,7 +192,7 @@ pub fn DemoControls(provider: ProviderId, emulator: String) -> impl IntoView {
         let Some(base) = base else { return };
         let fault = failure.get_untracked();
         spawn_local(async move {
-            let body = json!({"fault": fault, "path_prefix": path_of(&base), "count": 1});
+            let body = json!({"fault": fault, "path_prefix": base_path(&base), "count": 1});
             let result = control(
                 &emulator.get_value(),
                 provider,

@@ -1,6 +1,6 @@
 //! The page's log of exchanges, as the transport captured them (already
-//! redacted): oldest first, capped, and a provider's entries dropped when its
-//! session ends.
+//! redacted): oldest first, capped, and a session's entries dropped when it
+//! ends (`components::state` calls [`forget`] wherever a session is removed).
 
 use std::sync::Arc;
 
@@ -37,11 +37,12 @@ pub fn record(exchange: Exchange) {
     });
 }
 
-/// Drops every exchange with `provider` (on its sign-out).
-pub fn forget(provider: ProviderId) {
+/// Drops every exchange with `provider` at `base_url` (when that session ends).
+pub fn forget(provider: ProviderId, base_url: &str) {
+    let ours = |e: &Entry| e.exchange.provider == provider && e.exchange.url.starts_with(base_url);
     LOG.with(|log| {
-        if log.with_untracked(|e| e.iter().any(|x| x.exchange.provider == provider)) {
-            log.update(|entries| entries.retain(|e| e.exchange.provider != provider));
+        if log.with_untracked(|entries| entries.iter().any(|e| ours(e))) {
+            log.update(|entries| entries.retain(|e| !ours(e)));
         }
     });
 }

@@ -2,7 +2,7 @@
 //! its captured (already redacted) form, so a snippet cannot hold a secret.
 //! Secrets are supplied when the snippet runs, never through an argument list
 //! (which any local user reads with `ps`) or the shell history:
-//! - curl reads the password with `read -rs` and gets it on standard input
+//! - curl reads the password with `IFS= read -rs` (blanks kept) and gets it on standard input
 //!   (`--data-urlencode password@-`); a token header comes from a file descriptor
 //!   (`-H @<(printf …)`, `printf` being a bash builtin); JSON bodies are built by
 //!   `python3` from standard input. Works with Debian's curl 7.88 (no `--variable`).
@@ -11,7 +11,7 @@
 //! Both print the body, then `HTTP status <code>`.
 
 use super::capture::{CapturedBody, Exchange, Field};
-use crate::providers::ProviderId;
+use crate::providers::{Method, ProviderId};
 
 /// The variable a snippet reads a provider's token or key from.
 pub fn token_variable(provider: ProviderId) -> &'static str {
@@ -44,15 +44,25 @@ pub fn path_of(url: &str) -> &str {
         .unwrap_or("/")
 }
 
-/// The one secret field of a body, if it has exactly one.
-fn body_secret(body: &CapturedBody) -> Result<Option<(&str, &Field)>, ()> {
-    let fields = body.fields.as_ref().ok_or(())?;
+/// Where a body's secret is, for a snippet that must supply it at run time.
+enum BodySecret<'a> {
+    None,
+    /// Exactly one secret field, by name.
+    One(&'a str, &'a Field),
+    /// Hidden whole, or several secrets: a snippet cannot rebuild it.
+    Unreproducible,
+}
+
+fn body_secret(body: &CapturedBody) -> BodySecret<'_> {
+    let Some(fields) = &body.fields else {
+        return BodySecret::Unreproducible;
+    };
     let mut secrets = fields.iter().filter(|(_, f)| f.is_secret());
-    let first = secrets.next().map(|(k, f)| (k.as_str(), f));
-    if secrets.next().is_some() {
-        return Err(());
+    match (secrets.next(), secrets.next()) {
+        (None, _) => BodySecret::None,
+        (Some((k, f)), None) => BodySecret::One(k, f),
+        (Some(_), Some(_)) => BodySecret::Unreproducible,
     }
-    Ok(first)
 }
 
 /// The header lines other than `Authorization`, as sent.
@@ -76,23 +86,23 @@ pub fn curl(ex: &Exchange) -> String {
         path_of(&ex.url)
     );
     let secret = match ex.request_body.as_ref().map(body_secret) {
-        Some(Err(())) => return unsupported(&out),
-        Some(Ok(s)) => s,
-        None => None,
+        Some(BodySecret::Unreproducible) => return unsupported(&out),
+        Some(BodySecret::One(key, field)) => Some((key, field)),
+        Some(BodySecret::None) | None => None,
     };
     let needs_password = matches!(secret, Some((_, Field::Password | Field::Digest)));
     let body_token = matches!(secret, Some((_, Field::Token { .. })));
     if needs_password {
         out += "# The password is read without echo and piped in: it is never on a command line.\n";
         out += &format!(
-            "read -rsp {} PW; echo >&2\n",
+            "IFS= read -rsp {} PW; echo >&2\n",
             sq(&format!("{name} password: "))
         );
     }
-    if ex.bearer().is_some() || body_token {
+    if ex.masked_bearer().is_some() || body_token {
         out += "# The token is read without echo; it reaches curl through a pipe, never an argument.\n";
         out += &format!(
-            "read -rsp {} {var}; echo >&2\n",
+            "IFS= read -rsp {} {var}; echo >&2\n",
             sq(&format!("{name} token: "))
         );
     }
@@ -150,8 +160,14 @@ pub fn curl(ex: &Exchange) -> String {
             args.push("--data-binary @-".into());
         }
     }
-    let mut command = format!("{pipe}curl -sS");
-    if ex.method.as_str() != "GET" && !(ex.method.as_str() == "POST" && ex.request_body.is_some()) {
+    // -g: brackets and braces in a URL are characters, not curl patterns.
+    let mut command = format!("{pipe}curl -sS -g");
+    let implied = match ex.method {
+        Method::Get => true,
+        Method::Post => ex.request_body.is_some(),
+        Method::Delete => false,
+    };
+    if !implied {
         command += &format!(" -X {}", ex.method.as_str());
     }
     command += &format!(" {}", sq(&ex.url));
@@ -159,7 +175,7 @@ pub fn curl(ex: &Exchange) -> String {
     for (name, value) in plain_headers(ex) {
         lines.push(format!("-H {}", sq(&format!("{name}: {value}"))));
     }
-    if ex.bearer().is_some() {
+    if ex.masked_bearer().is_some() {
         lines.push(format!(
             "-H @<(printf 'Authorization: Bearer %s' \"${var}\")"
         ));
@@ -183,13 +199,15 @@ pub fn python(ex: &Exchange) -> String {
         .as_ref()
         .map(|b| b.fields.iter().flatten().collect())
         .unwrap_or_default();
-    if ex.request_body.as_ref().is_some_and(|b| b.fields.is_none()) {
+    let no_email = !fields.iter().any(|(k, _)| k == "email");
+    let digest_needs_email = fields.iter().any(|(_, f)| *f == Field::Digest) && no_email;
+    if ex.request_body.as_ref().is_some_and(|b| b.fields.is_none()) || digest_needs_email {
         return unsupported(&comment);
     }
     let has = |want: fn(&Field) -> bool| fields.iter().any(|(_, f)| want(f));
     let password = has(|f| matches!(f, Field::Password | Field::Digest));
     let digest = has(|f| matches!(f, Field::Digest));
-    let token = ex.bearer().is_some() || has(|f| matches!(f, Field::Token { .. }));
+    let token = ex.masked_bearer().is_some() || has(|f| matches!(f, Field::Token { .. }));
     let json = ex.request_body.as_ref().is_some_and(|b| b.json);
 
     let mut out = comment;
@@ -197,7 +215,10 @@ pub fn python(ex: &Exchange) -> String {
         out += "# The password is asked for without echo; it is never written here.\n";
     }
     if token {
-        out += &format!("# The token is read from the environment: export {var} first.\n");
+        out += &format!(
+            "# The token is read from the environment. Set it without echo or shell history:\n\
+             #   IFS= read -rs {var} && export {var}\n"
+        );
     }
     let mut imports = Vec::new();
     if password {
@@ -241,7 +262,7 @@ pub fn python(ex: &Exchange) -> String {
     let mut headers: Vec<String> = plain_headers(ex)
         .map(|(n, v)| format!("{}: {}", py(n), py(v)))
         .collect();
-    if ex.bearer().is_some() {
+    if ex.masked_bearer().is_some() {
         headers.push("\"Authorization\": \"Bearer \" + token".into());
     }
     let values: Vec<String> = fields
@@ -276,6 +297,7 @@ pub fn python(ex: &Exchange) -> String {
 mod tests {
     use super::*;
     use crate::inspector::capture::capture;
+    use crate::inspector::capture::CapturedBody;
     use crate::providers::siminars::SiminarsClient;
     use crate::providers::{nebula, nemo, nomad, ApiError, HttpRequest, HttpResponse, Secret};
 
@@ -297,8 +319,44 @@ mod tests {
         for text in [&c, &p] {
             assert!(!text.contains(PASSWORD), "{text}");
             assert!(!text.contains(TOKEN), "{text}");
+            // No digest of any email with this password, nor any 32-hex run at all.
+            let hex_run = text
+                .as_bytes()
+                .windows(32)
+                .any(|w| w.iter().all(|b| b.is_ascii_hexdigit()));
+            assert!(!hex_run, "{text}");
         }
         (c, p)
+    }
+
+    #[test]
+    fn a_siminars_content_type_that_names_a_form_still_hides_the_digest() {
+        // The content type is the page owner's free text; the body is JSON whatever it says.
+        let client = SiminarsClient {
+            base_url: "http://h/siminars",
+            apitoken: "2",
+            content_type: Some("application/x-www-form-urlencoded"),
+        };
+        let ex = captured(&client.login_request("ada@example.org", PASSWORD));
+        let body = ex.request_body.as_ref().unwrap();
+        assert!(body.json);
+        assert_eq!(body.field("password"), Some(&Field::Digest));
+        let (c, _) = both(&client.login_request("ada@example.org", PASSWORD));
+        assert!(c.contains("hashlib.md5"), "{c}");
+    }
+
+    #[test]
+    fn a_digest_without_an_email_has_no_snippet_in_either_language() {
+        let body = CapturedBody {
+            content_type: "application/json".into(),
+            json: true,
+            fields: Some(vec![("password".into(), Field::Digest)]),
+        };
+        let mut ex = captured(&nemo::login_request("http://h", "a", "b"));
+        ex.provider = ProviderId::Siminars;
+        ex.request_body = Some(body);
+        assert!(curl(&ex).contains("no snippet"), "{}", curl(&ex));
+        assert!(python(&ex).contains("no snippet"), "{}", python(&ex));
     }
 
     #[test]
@@ -312,8 +370,8 @@ mod tests {
             c,
             "# NOMAD: POST /nomad/api/v1/auth/token, as the widget sent it. Run it in bash.\n\
              # The password is read without echo and piped in: it is never on a command line.\n\
-             read -rsp 'NOMAD password: ' PW; echo >&2\n\
-             printf '%s' \"$PW\" | curl -sS 'http://127.0.0.1:9/nomad/api/v1/auth/token' \\\n  \
+             IFS= read -rsp 'NOMAD password: ' PW; echo >&2\n\
+             printf '%s' \"$PW\" | curl -sS -g 'http://127.0.0.1:9/nomad/api/v1/auth/token' \\\n  \
              -H 'Accept: application/json' \\\n  \
              -H 'Content-Type: application/x-www-form-urlencoded' \\\n  \
              --data-urlencode 'grant_type=password' \\\n  \
@@ -338,7 +396,7 @@ mod tests {
         );
         let (c, p) = both(&req);
         assert!(
-            c.contains("read -rsp 'NOMAD token: ' NOMAD_TOKEN; echo >&2\n"),
+            c.contains("IFS= read -rsp 'NOMAD token: ' NOMAD_TOKEN; echo >&2\n"),
             "{c}"
         );
         assert!(
@@ -346,7 +404,7 @@ mod tests {
             "{c}"
         );
         assert!(
-            c.contains("curl -sS 'http://h/nomad/api/v1/uploads?page_size="),
+            c.contains("curl -sS -g 'http://h/nomad/api/v1/uploads?page_size="),
             "{c}"
         );
         assert!(!c.contains(" -X "), "{c}");
@@ -372,7 +430,10 @@ mod tests {
             c.contains("printf '%s' \"$PW\" | python3 -c 'import json,sys;"),
             "{c}"
         );
-        assert!(c.contains("'\\''"), "the username's quote is escaped: {c}");
+        assert!(
+            c.contains(r#" '{"username":"o'\''brien"}' | curl"#),
+            "the username is one shell word, its quote escaped: {c}"
+        );
         assert!(c.contains("--data-binary @-"), "{c}");
         assert!(c.contains("-H 'Content-Type: application/json'"), "{c}");
         assert!(
@@ -417,7 +478,7 @@ mod tests {
             "{c}"
         );
         assert!(
-            c.contains("read -rsp 'Siminars token: ' SIMINARS_TOKEN"),
+            c.contains("IFS= read -rsp 'Siminars token: ' SIMINARS_TOKEN"),
             "{c}"
         );
         assert!(p.contains("\"authtoken\": token"), "{p}");

@@ -26,20 +26,6 @@ pub fn Inspector(
     let sessions = expect_context::<Sessions>();
     let entries = log::entries();
 
-    // A provider's log goes with its session (sign-out, expiry, a refused token).
-    let signed_in = Memo::new(move |_| {
-        sessions
-            .list
-            .with(|l| l.iter().map(|s| s.provider).collect::<Vec<_>>())
-    });
-    Effect::new(move |before: Option<Vec<ProviderId>>| {
-        let now = signed_in.get();
-        for gone in before.iter().flatten().filter(|p| !now.contains(p)) {
-            log::forget(*gone);
-        }
-        now
-    });
-
     let shown = {
         let providers = providers.clone();
         let entries = entries.clone();

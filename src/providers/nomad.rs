@@ -185,7 +185,8 @@ pub fn parse_token_check(
             let cap = received_at_ms + super::jwt::SESSION_CAP_MS;
             let (expires, basis) = match exp {
                 Some(at) if at > cap => (Some(cap), ExpiryBasis::LocalCap),
-                other => (other, ExpiryBasis::ClaimExp),
+                Some(at) => (Some(at), ExpiryBasis::ClaimExp),
+                None => (None, ExpiryBasis::Never),
             };
             (TokenKind::App, expires, basis, claims.user)
         }

@@ -28,11 +28,7 @@ pub fn bench() -> Result<(), String> {
     step("building the emulator (release)");
     emulator::build("release")?;
     let emu = Emulator::start("release", &["--quiet"], 1800)?;
-    let site = site::assemble(
-        &dist::dist_dir().join(EMBEDDABLE.subdir),
-        &dist::dist_dir().join(TEACHING.subdir),
-        &emu.url,
-    )?;
+    let site = site::assemble(&EMBEDDABLE.dir(), &TEACHING.dir(), &emu.url)?;
     std::fs::copy(
         root().join("e2e/bench/static-form.html"),
         site.join("static-form.html"),

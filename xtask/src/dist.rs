@@ -27,27 +27,57 @@ pub struct Bundle {
     pub name: &'static str,
     /// Cargo features of the `lab-login` crate.
     pub features: &'static str,
-    /// Where it is written, below `dist/`.
-    pub subdir: &'static str,
+    /// Where it is written, below the repository's root.
+    pub folder: &'static str,
+    /// Stylesheet rules added after `style/lab-login.css`.
+    pub extra_css: Option<&'static str>,
+}
+
+impl Bundle {
+    pub fn dir(&self) -> PathBuf {
+        root().join(self.folder)
+    }
 }
 
 /// The embeddable bundle: every feature a portal uses, and no teaching.
 pub const EMBEDDABLE: Bundle = Bundle {
     name: "embeddable",
     features: "",
-    subdir: "",
+    folder: "dist",
+    extra_css: None,
 };
 
 /// The teaching bundle: the embeddable one plus the flow inspector and the demo
-/// controls. Same file names, in `dist/teaching/`.
+/// controls. Same file names, in a folder of its own beside `dist/`, so that a
+/// portal copying `dist/` never ships it.
 pub const TEACHING: Bundle = Bundle {
     name: "teaching",
     features: "teaching",
-    subdir: "teaching",
+    folder: "dist-teaching",
+    extra_css: Some("style/teaching.css"),
 };
 
-pub fn dist_dir() -> PathBuf {
-    root().join("dist")
+/// What the embeddable bundle must not contain: the teaching bundle's text,
+/// control paths and style rules. `(file, needle)`.
+pub const NOT_IN_EMBEDDABLE: [(&str, &str); 4] = [
+    (WASM, "What happened on the wire"),
+    (WASM, "_emulator/"),
+    (WASM, "inspector.title"),
+    (CSS, "lab-login__inspector"),
+];
+
+/// Checks that the embeddable bundle in `dir` carries nothing of the teaching one.
+pub fn verify_no_teaching(dir: &Path) -> Result<(), String> {
+    for (file, needle) in NOT_IN_EMBEDDABLE {
+        let bytes = std::fs::read(dir.join(file))
+            .map_err(|e| format!("cannot read {}: {e}", dir.join(file).display()))?;
+        if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+            return Err(format!(
+                "{file} contains \"{needle}\", which belongs to the teaching bundle"
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub fn dist() -> Result<(), String> {
@@ -91,7 +121,7 @@ impl BuiltFile {
 
 /// Builds `bundle` into its `dist/` folder and returns its files, entry first.
 pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
-    let out = dist_dir().join(bundle.subdir);
+    let out = bundle.dir();
     let work = root().join("target/bundle-work").join(bundle.name);
     step(&format!(
         "building the {} bundle into {}",
@@ -149,9 +179,9 @@ pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
     // The teaching bundle's stylesheet adds the inspector's rules; a portal's has none of them.
     let mut css = std::fs::read_to_string(root().join("style/lab-login.css"))
         .map_err(|e| format!("cannot read the stylesheet: {e}"))?;
-    if bundle.features.contains("teaching") {
-        css += &std::fs::read_to_string(root().join("style/teaching.css"))
-            .map_err(|e| format!("cannot read the teaching stylesheet: {e}"))?;
+    if let Some(extra) = bundle.extra_css {
+        css += &std::fs::read_to_string(root().join(extra))
+            .map_err(|e| format!("cannot read {extra}: {e}"))?;
     }
     std::fs::write(out.join(CSS), css).map_err(|e| format!("cannot write the stylesheet: {e}"))?;
     std::fs::copy(root().join("src/embed").join(TYPES), out.join(TYPES))
@@ -264,7 +294,7 @@ pub fn verify(dir: &Path) -> Result<usize, String> {
 }
 
 pub fn print_table(bundle: &Bundle, files: &[BuiltFile]) {
-    let out = dist_dir().join(bundle.subdir);
+    let out = bundle.dir();
     println!("\n  the {} bundle, in {}:", bundle.name, out.display());
     println!(
         "  {:<16} {:>9} {:>9} {:>9}  integrity",
@@ -334,6 +364,18 @@ mod tests {
             integrity(b""),
             "sha384-OLBgp1GsljhM2TJ+sbHjaiH9txEUvgdDTAzHv2P24donTt6/529l+9Ua0vFImLlb"
         );
+    }
+
+    #[test]
+    fn teaching_text_in_the_embeddable_bundle_is_caught() {
+        let dir = std::env::temp_dir().join(format!("lab-login-noteach-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(WASM), b"\0asm ... sign in ...").unwrap();
+        std::fs::write(dir.join(CSS), b".lab-login { }").unwrap();
+        assert_eq!(verify_no_teaching(&dir), Ok(()));
+        std::fs::write(dir.join(CSS), b".lab-login__inspector { }").unwrap();
+        assert!(verify_no_teaching(&dir).unwrap_err().contains(CSS));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -20,11 +20,7 @@ pub fn serve() -> Result<(), String> {
     step("starting the emulator and the widget (Ctrl-C stops both)");
     // Serving ends with Ctrl-C; the emulator's own limit is a backstop of a day.
     let emu = Emulator::start("dev", &[], 24 * 3600)?;
-    let site = site::assemble(
-        &dist::dist_dir().join(EMBEDDABLE.subdir),
-        &dist::dist_dir().join(TEACHING.subdir),
-        &emu.url,
-    )?;
+    let site = site::assemble(&EMBEDDABLE.dir(), &TEACHING.dir(), &emu.url)?;
     let csp = site::strict_csp(&[&emu.url]);
     let url = static_files::serve(site, 8080, vec![("Content-Security-Policy".into(), csp)])?;
     println!(

@@ -37,12 +37,12 @@ pub fn assemble(
     let entry = place(
         teaching_dir,
         &site.join("lab-login"),
-        &demo_config(emulator_url, true),
+        &demo_config(emulator_url),
     )?;
     let embed_entry = place(
         embeddable_dir,
         &site.join("embed/lab-login"),
-        &demo_config(emulator_url, false),
+        &demo_config(emulator_url),
     )?;
     let page = std::fs::read_to_string(root().join("index.html"))
         .map_err(|e| format!("cannot read index.html: {e}"))?;
@@ -81,22 +81,18 @@ pub fn assemble(
 }
 
 /// The demo's configuration: every provider at the emulator, across origins (as
-/// the real services are), so CORS is exercised too; with `demo`, the emulator
-/// named for the teaching bundle's demo controls.
-pub fn demo_config(emulator_url: &str, demo: bool) -> String {
+/// the real services are), so CORS is exercised too, and the emulator named for
+/// the teaching bundle's demo controls (the embeddable bundle ignores it).
+pub fn demo_config(emulator_url: &str) -> String {
     let e = emulator_url.trim_end_matches('/');
-    let demo = if demo {
-        format!(",\n  \"demo\": {{ \"emulator\": \"{e}\" }}")
-    } else {
-        String::new()
-    };
     format!(
         r#"{{
   "nomad": {{ "url": "{e}/nomad/api/v1" }},
   "nemo": {{ "url": "{e}/nemo/v1" }},
   "siminars": {{ "url": "{e}/siminars", "apitoken": "2" }},
   "nebula": {{ "url": "{e}/nebula/api/v1" }},
-  "options": {{ "expiry_warning_secs": 120 }}{demo}
+  "options": {{ "expiry_warning_secs": 120 }},
+  "demo": {{ "emulator": "{e}" }}
 }}
 "#
     )

@@ -246,7 +246,7 @@ fn release_e2e(
             }
         };
         dist::print_table(b, &files);
-        let verified = dist::verify(&dist::dist_dir().join(b.subdir));
+        let verified = dist::verify(&b.dir());
         if let Err(e) = &verified {
             eprintln!("  integrity check: {e}");
         }
@@ -259,8 +259,17 @@ fn release_e2e(
             if verified.is_ok() { (1, 0) } else { (0, 1) },
         );
     }
-    let bundle = dist::dist_dir().join(EMBEDDABLE.subdir);
-    let teaching = dist::dist_dir().join(TEACHING.subdir);
+    let bundle = EMBEDDABLE.dir();
+    let teaching = TEACHING.dir();
+    let clean = dist::verify_no_teaching(&bundle);
+    if let Err(e) = &clean {
+        eprintln!("  {e}");
+    }
+    tally.record(
+        "the embeddable bundle carries no teaching text, path or style",
+        clean.is_ok(),
+        if clean.is_ok() { (1, 0) } else { (0, 1) },
+    );
     step("a TypeScript host compiled against the shipped lab-login.d.ts (tsc --noEmit)");
     let mut tsc = cmd("tsc", &["-p", "types"]);
     tsc.current_dir(root().join("e2e"));
