@@ -28,6 +28,9 @@ struct StoredSession {
     kind: TokenKind,
     received_at_ms: u64,
     expires_at_ms: u64,
+    /// Only the inspector reads it, so only the teaching bundle stores it (a
+    /// session stored by the embeddable one restores as `Unrecorded`).
+    #[cfg_attr(not(any(test, feature = "teaching")), serde(skip))]
     #[serde(default)]
     expiry_basis: ExpiryBasis,
     #[serde(default)]
