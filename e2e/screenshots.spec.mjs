@@ -2,6 +2,7 @@
 // provider's signed-in tab, a failed sign-in, and the German and right-to-left
 // forms, at 320 px and 1280 px, light and dark. Written to e2e/screenshots/.
 import { test, expect } from './support/fixtures.mjs';
+import { signIn } from './support/flows.mjs';
 import { startPortal, portalPage, emulatorConfig, BUNDLE_PATH, EMU, DIST, jsonFile } from './support/portal.mjs';
 
 test.skip(!EMU || !DIST, 'needs the emulator and the built bundle: run through `cargo xtask test`');
@@ -34,11 +35,7 @@ for (const scheme of ['light', 'dark']) {
         await expect(panel.getByTestId('error')).toBeVisible();
         await shot('error');
         for (const [tab, user, password, key] of ACCOUNTS) {
-          await page.getByRole('tab', { name: tab }).click();
-          const p = page.getByRole('tabpanel', { name: tab });
-          await p.getByTestId('username').fill(user);
-          await p.getByTestId('password').fill(password);
-          await p.getByTestId('password').press('Enter');
+          await signIn(page, tab, user, password);
           await expect(page.getByTestId(`session-${key}`)).toBeVisible();
           if (key === 'nomad') await expect(page.getByTestId('upload-row').first()).toBeVisible();
           if (key === 'nebula') await expect(page.getByTestId('nebula-balance')).toContainText('42.50');
@@ -66,11 +63,7 @@ test('the flow inspector for each provider at 320 and 1280 px', async ({ browser
     await page.goto('/');
     await page.screenshot({ path: `screenshots/teaching-signed-out-${width}.png`, fullPage: true });
     for (const [tab, user, password, key] of ACCOUNTS) {
-      await page.getByRole('tab', { name: tab }).click();
-      const p = page.getByRole('tabpanel', { name: tab });
-      await p.getByTestId('username').fill(user);
-      await p.getByTestId('password').fill(password);
-      await p.getByTestId('password').press('Enter');
+      await signIn(page, tab, user, password);
       await expect(page.getByTestId(`session-${key}`)).toBeVisible();
       if (key === 'nomad') await expect(page.getByTestId('upload-row').first()).toBeVisible();
       const rows = page.getByTestId('inspector').locator(`[data-testid=exchange][data-provider=${key}]`);

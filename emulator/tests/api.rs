@@ -1275,80 +1275,77 @@ fn claims(token: &str) -> Value {
     serde_json::from_slice(&bytes).unwrap()
 }
 
+/// A token's lifetime in seconds, from its claims.
+fn lifetime(token: &str) -> u64 {
+    let c = claims(token);
+    c["exp"].as_u64().unwrap() - c["iat"].as_u64().unwrap()
+}
+
+/// `POST /_emulator/<path>` with a JSON body.
+async fn control(app: &Router, path: &str, body: Value) -> Answer {
+    let uri = format!("/_emulator/{path}");
+    call(
+        app,
+        "POST",
+        &uri,
+        Some("application/json"),
+        &body.to_string(),
+        None,
+    )
+    .await
+}
+
+async fn nebula_token(app: &Router) -> String {
+    let body = "username=demo%40nebula.example&password=nebula-demo-pw";
+    let login = call(app, "POST", "/nebula/api/v1/login", Some(FORM), body, None).await;
+    login.json()["data"]["jwtToken"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn credits(app: &Router, token: &str) -> StatusCode {
+    call(
+        app,
+        "GET",
+        "/nebula/api/v1/users/credits",
+        None,
+        "",
+        Some(token),
+    )
+    .await
+    .status
+}
+
 #[tokio::test]
 async fn a_short_session_applies_to_the_next_token_of_that_account_once() {
     let app = app();
-    let short = |provider: &str, account: &str| {
-        json!({"provider": provider, "account": account, "seconds": 30}).to_string()
-    };
-    let a = call(
-        &app,
-        "POST",
-        "/_emulator/short-session",
-        Some("application/json"),
-        &short("nomad", "ada"),
-        None,
-    )
-    .await;
+    let short = |provider: &str, account: &str| json!({"provider": provider, "account": account, "seconds": 30});
+    let a = control(&app, "short-session", short("nomad", "ada")).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
-    let first = claims(&nomad_token(&app, "ada", "ada-demo-pw").await);
+    assert_eq!(lifetime(&nomad_token(&app, "ada", "ada-demo-pw").await), 30);
     assert_eq!(
-        first["exp"].as_u64().unwrap() - first["iat"].as_u64().unwrap(),
-        30
-    );
-    let second = claims(&nomad_token(&app, "ada", "ada-demo-pw").await);
-    assert_eq!(
-        second["exp"].as_u64().unwrap() - second["iat"].as_u64().unwrap(),
+        lifetime(&nomad_token(&app, "ada", "ada-demo-pw").await),
         300
     );
 
     // Named by email too; another account is not affected.
-    let a = call(
-        &app,
-        "POST",
-        "/_emulator/short-session",
-        Some("application/json"),
-        &short("nomad", "ADA@nomad.example"),
-        None,
-    )
-    .await;
+    let a = control(&app, "short-session", short("nomad", "ADA@nomad.example")).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
-    let other = claims(&nomad_token(&app, "newbie", "newbie-demo-pw").await);
     assert_eq!(
-        other["exp"].as_u64().unwrap() - other["iat"].as_u64().unwrap(),
+        lifetime(&nomad_token(&app, "newbie", "newbie-demo-pw").await),
         300
     );
-    let by_email = claims(&nomad_token(&app, "ada", "ada-demo-pw").await);
-    assert_eq!(
-        by_email["exp"].as_u64().unwrap() - by_email["iat"].as_u64().unwrap(),
-        30
-    );
+    assert_eq!(lifetime(&nomad_token(&app, "ada", "ada-demo-pw").await), 30);
 
     // Nebula's next login answers a 30-second JWT.
-    call(
+    control(
         &app,
-        "POST",
-        "/_emulator/short-session",
-        Some("application/json"),
-        &short("nebula", "demo@nebula.example"),
-        None,
+        "short-session",
+        short("nebula", "demo@nebula.example"),
     )
     .await;
-    let login = call(
-        &app,
-        "POST",
-        "/nebula/api/v1/login",
-        Some(FORM),
-        "username=demo%40nebula.example&password=nebula-demo-pw",
-        None,
-    )
-    .await;
-    let jwt = login.json()["data"]["jwtToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let c = claims(&jwt);
-    assert_eq!(c["exp"].as_u64().unwrap() - c["iat"].as_u64().unwrap(), 30);
+    assert_eq!(lifetime(&nebula_token(&app).await), 30);
 
     // Bad requests say why.
     for (body, status) in [
@@ -1359,20 +1356,12 @@ async fn a_short_session_applies_to_the_next_token_of_that_account_once() {
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         (
-            json!({"provider": "nomad", "account": "ada", "seconds": 0}).to_string(),
+            json!({"provider": "nomad", "account": "ada", "seconds": 0}),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        ("not json".to_string(), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!("not an object"), StatusCode::UNPROCESSABLE_ENTITY),
     ] {
-        let a = call(
-            &app,
-            "POST",
-            "/_emulator/short-session",
-            Some("application/json"),
-            &body,
-            None,
-        )
-        .await;
+        let a = control(&app, "short-session", body.clone()).await;
         assert_eq!(a.status, status, "{body}: {}", a.text);
     }
 }
@@ -1380,21 +1369,11 @@ async fn a_short_session_applies_to_the_next_token_of_that_account_once() {
 #[tokio::test]
 async fn revoking_an_account_refuses_its_tokens_issued_so_far_and_only_those() {
     let app = app();
-    let revoke = |provider: &str, account: &str| {
-        json!({"provider": provider, "account": account}).to_string()
-    };
+    let revoke = |provider: &str, account: &str| json!({"provider": provider, "account": account});
     let old = nomad_token(&app, "ada", "ada-demo-pw").await;
     let other = nomad_token(&app, "newbie", "newbie-demo-pw").await;
     assert_eq!(uploads(&app, &old, "").await.status, StatusCode::OK);
-    let a = call(
-        &app,
-        "POST",
-        "/_emulator/revoke",
-        Some("application/json"),
-        &revoke("nomad", "ada"),
-        None,
-    )
-    .await;
+    let a = control(&app, "revoke", revoke("nomad", "ada")).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     assert_eq!(
         uploads(&app, &old, "").await.status,
@@ -1406,81 +1385,19 @@ async fn revoking_an_account_refuses_its_tokens_issued_so_far_and_only_those() {
     assert_eq!(uploads(&app, &fresh, "").await.status, StatusCode::OK);
 
     // Nebula: the token and the API key both stop working.
-    let login = call(
-        &app,
-        "POST",
-        "/nebula/api/v1/login",
-        Some(FORM),
-        "username=demo%40nebula.example&password=nebula-demo-pw",
-        None,
-    )
-    .await;
-    let jwt = login.json()["data"]["jwtToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    call(
-        &app,
-        "POST",
-        "/_emulator/revoke",
-        Some("application/json"),
-        &revoke("nebula", "demo@nebula.example"),
-        None,
-    )
-    .await;
-    let credits = call(
-        &app,
-        "GET",
-        "/nebula/api/v1/users/credits",
-        None,
-        "",
-        Some(&jwt),
-    )
-    .await;
-    assert_eq!(credits.status, StatusCode::UNAUTHORIZED);
-    let key = call(
-        &app,
-        "GET",
-        "/nebula/api/v1/users/credits",
-        None,
-        "",
-        Some("ak_demoKey_W4KL0Rw8Rv6Mp7h7fY77dFgHDl"),
-    )
-    .await;
-    assert_eq!(key.status, StatusCode::UNAUTHORIZED);
+    let jwt = nebula_token(&app).await;
+    control(&app, "revoke", revoke("nebula", "demo@nebula.example")).await;
+    assert_eq!(credits(&app, &jwt).await, StatusCode::UNAUTHORIZED);
+    const KEY: &str = "ak_demoKey_W4KL0Rw8Rv6Mp7h7fY77dFgHDl";
+    assert_eq!(credits(&app, KEY).await, StatusCode::UNAUTHORIZED);
 
-    let a = call(
-        &app,
-        "POST",
-        "/_emulator/revoke",
-        Some("application/json"),
-        &revoke("nomad", "nobody"),
-        None,
-    )
-    .await;
+    let a = control(&app, "revoke", revoke("nomad", "nobody")).await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
     // NeMO has nothing that takes a token: refused, not pretended.
-    let a = call(
-        &app,
-        "POST",
-        "/_emulator/revoke",
-        Some("application/json"),
-        &revoke("nemo", "jdoe"),
-        None,
-    )
-    .await;
+    let a = control(&app, "revoke", revoke("nemo", "jdoe")).await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text);
     // Forgetting the revocations brings the key back.
     let a = call(&app, "DELETE", "/_emulator/revoke", None, "", None).await;
     assert_eq!(a.status, StatusCode::OK);
-    let key = call(
-        &app,
-        "GET",
-        "/nebula/api/v1/users/credits",
-        None,
-        "",
-        Some("ak_demoKey_W4KL0Rw8Rv6Mp7h7fY77dFgHDl"),
-    )
-    .await;
-    assert_eq!(key.status, StatusCode::OK);
+    assert_eq!(credits(&app, KEY).await, StatusCode::OK);
 }

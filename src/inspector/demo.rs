@@ -126,11 +126,15 @@ pub fn DemoControls(provider: ProviderId, emulator: String) -> impl IntoView {
     let list = LocalResource::new(move || accounts(emulator.get_value(), provider));
     let signed_in = move || sessions.has(provider);
 
-    let report = move |result: Result<Value, String>, done: String| {
-        status.try_set(Some(match result {
-            Ok(_) => done,
-            Err(why) => t.fmt("demo.refused", &[("why", &why)]),
-        }));
+    // Asks the emulator for one thing; the status line says what came of it.
+    let ask = move |path: &'static str, body: Value, done: String| {
+        spawn_local(async move {
+            let result = control(&emulator.get_value(), provider, path, Some(body)).await;
+            status.try_set(Some(match result {
+                Ok(_) => done,
+                Err(why) => t.fmt("demo.refused", &[("why", &why)]),
+            }));
+        });
     };
     let on_fill = move |_| {
         let name = chosen.get_untracked();
@@ -152,17 +156,9 @@ pub fn DemoControls(provider: ProviderId, emulator: String) -> impl IntoView {
     };
     let on_short = move |_| {
         let account = chosen.get_untracked();
-        spawn_local(async move {
-            let body = json!({"provider": provider.key(), "account": account, "seconds": 30});
-            let result = control(
-                &emulator.get_value(),
-                provider,
-                "_emulator/short-session",
-                Some(body),
-            )
-            .await;
-            report(result, t.fmt("demo.short-done", &[("account", &account)]));
-        });
+        let done = t.fmt("demo.short-done", &[("account", &account)]);
+        let body = json!({"provider": provider.key(), "account": account, "seconds": 30});
+        ask("_emulator/short-session", body, done);
     };
     let on_revoke = move |_| {
         let Some(session) = sessions.get(provider) else {
@@ -173,38 +169,22 @@ pub fn DemoControls(provider: ProviderId, emulator: String) -> impl IntoView {
             status.set(Some(t.get("demo.revoke-none")));
             return;
         };
-        spawn_local(async move {
-            let body = json!({"provider": provider.key(), "account": account});
-            let result = control(
-                &emulator.get_value(),
-                provider,
-                "_emulator/revoke",
-                Some(body),
-            )
-            .await;
-            report(result, t.fmt("demo.revoke-done", &[("account", &account)]));
-        });
+        let done = t.fmt("demo.revoke-done", &[("account", &account)]);
+        ask(
+            "_emulator/revoke",
+            json!({"provider": provider.key(), "account": account}),
+            done,
+        );
     };
     let on_fail = move |_| {
         let base = config
             .0
             .with_value(|c| c.base_url(provider).map(str::to_string));
         let Some(base) = base else { return };
-        let fault = failure.get_untracked();
-        spawn_local(async move {
-            let body = json!({"fault": fault, "path_prefix": base_path(&base), "count": 1});
-            let result = control(
-                &emulator.get_value(),
-                provider,
-                "_emulator/faults",
-                Some(body),
-            )
-            .await;
-            report(
-                result,
-                t.fmt("demo.fail-done", &[("provider", provider.display_name())]),
-            );
-        });
+        let body =
+            json!({"fault": failure.get_untracked(), "path_prefix": base_path(&base), "count": 1});
+        let done = t.fmt("demo.fail-done", &[("provider", provider.display_name())]);
+        ask("_emulator/faults", body, done);
     };
     // Revoking matters where the widget makes another call with the token.
     let can_revoke = matches!(provider, ProviderId::Nomad | ProviderId::Nebula);
