@@ -16,7 +16,8 @@ fn session(provider: ProviderId, kind: TokenKind, expires_at_ms: Option<u64>) ->
         kind,
         received_at_ms: now(),
         expires_at_ms,
-        expiry_basis: ExpiryBasis::ExpiresIn,
+        // The embeddable build does not store the basis: a reload reads `Unrecorded`.
+        expiry_basis: ExpiryBasis::Unrecorded,
         user: UserInfo {
             name: Some("Ada Lovelace".into()),
             ..Default::default()
