@@ -12,6 +12,7 @@ const handle: LabLoginHandle = mount(element, {
   theme: 'dark',
   lang: 'de',
   shadow: true,
+  inspector: false,
   expiryWarning: 60,
   onSignedIn(session: HostSession) {
     const bearer: string = session.token;

@@ -64,6 +64,11 @@ export interface MountOptions {
   theme?: 'light' | 'dark' | 'auto';
   /** Mount inside an open shadow root. Fixed once mounted. Defaults to false. */
   shadow?: boolean;
+  /**
+   * The flow inspector, in the teaching bundle only (`dist-teaching/`): `false`
+   * hides it. Defaults to true there; the embeddable bundle has none and ignores this.
+   */
+  inspector?: boolean;
   /** Seconds before expiry to warn. Defaults to the configuration's value. */
   expiryWarning?: number;
   /** Called on every sign-in, and for a session that already exists at mount. */
