@@ -175,13 +175,21 @@ async function uploads() {
     interactions[kind].push(Math.max(0, ...clicks.map(([, , d]) => d)));
   };
   const notBusy = () => document.querySelector('[data-testid=uploads]')?.getAttribute('aria-busy') === 'false';
+  const fiftyPages = async (button) => {
+    for (let i = 0; i < 50; i++) {
+      const before = await span();
+      await measure('paging', () => page.getByTestId(button).click(),
+        (b) => document.querySelector('[data-testid=page-span]')?.textContent !== b && document.querySelector('[data-testid=uploads]')?.getAttribute('aria-busy') === 'false', before);
+    }
+  };
+  // Two rounds of 50 pages (forward to page 51, then back to page 1): the first
+  // shows the allocator reaching its working size, the second whether anything
+  // keeps growing (a leak).
   const heap0 = await heapBytes(cdp), wasm0 = await wasmMemoryBytes(cdp);
-  for (let i = 0; i < 50; i++) {
-    const before = await span();
-    await measure('paging', () => page.getByTestId('page-next').click(),
-      (b) => document.querySelector('[data-testid=page-span]')?.textContent !== b && document.querySelector('[data-testid=uploads]')?.getAttribute('aria-busy') === 'false', before);
-  }
+  await fiftyPages('page-next');
   const heap1 = await heapBytes(cdp), wasm1 = await wasmMemoryBytes(cdp);
+  await fiftyPages('page-prev');
+  const heap2 = await heapBytes(cdp), wasm2 = await wasmMemoryBytes(cdp);
   for (let i = 0; i < 5; i++) {
     await measure('sorting', () => page.getByTestId(i % 2 ? 'sort-name' : 'sort-created').click(), notBusy);
     // A trusted key press (selectOption's synthetic events have no Event Timing entry).
@@ -189,7 +197,8 @@ async function uploads() {
     await measure('filtering', () => page.keyboard.press(i % 2 ? 'ArrowUp' : 'ArrowDown'), notBusy);
   }
   await context.close();
-  return { paint10, paint100, interactions, heapGrowth: heap1 - heap0, wasmGrowth: wasm1 - wasm0, heap0, wasm0 };
+  return { paint10, paint100, interactions, heapGrowth: heap1 - heap0, wasmGrowth: wasm1 - wasm0,
+    heapGrowthNext: heap2 - heap1, wasmGrowthNext: wasm2 - wasm1, heap0, wasm0 };
 }
 
 // 4. Submit → busy painted (Event Timing of the submit), response → signed-in painted.
