@@ -194,11 +194,13 @@ fn TokenCard(session: Session) -> impl IntoView {
     let basis = t.get(token_view::basis_key(session.expiry_basis));
     let when = move |at_ms: u64| {
         let now = sessions.now.get();
-        let span = t.with(|m| format_duration_words(m, at_ms.abs_diff(now) / 1000));
-        let relative = t.fmt(
-            if at_ms >= now { "time.in" } else { "time.ago" },
-            &[("span", &span)],
-        );
+        let secs = at_ms.abs_diff(now) / 1000;
+        let span = t.with(|m| format_duration_words(m, secs));
+        let relative = match secs {
+            0 => t.get("time.just-now"),
+            _ if at_ms >= now => t.fmt("time.in", &[("span", &span)]),
+            _ => t.fmt("time.ago", &[("span", &span)]),
+        };
         format!("{} ({relative})", token_view::utc_date(at_ms))
     };
     let expires = session.expires_at_ms;
