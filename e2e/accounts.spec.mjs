@@ -1,5 +1,6 @@
 // Habits of real accounts: several tabs of one site, forgotten passwords.
 import { test, expect } from './support/fixtures.mjs';
+import { signIn as signInWith } from './support/flows.mjs';
 import { startPortal, portalPage, emulatorConfig, BUNDLE_PATH, EMU, DIST, jsonFile } from './support/portal.mjs';
 
 test.skip(!EMU || !DIST, 'needs the emulator and the built bundle: run through `cargo xtask test`');
@@ -20,11 +21,7 @@ async function openTab(context, url) {
 }
 
 async function signIn(page, tab, user, password, key) {
-  await page.getByRole('tab', { name: tab }).click();
-  const panel = page.getByRole('tabpanel', { name: tab });
-  await panel.getByTestId('username').fill(user);
-  await panel.getByTestId('password').fill(password);
-  await panel.getByTestId('password').press('Enter');
+  await signInWith(page, tab, user, password);
   await expect(page.getByTestId(`session-${key}`)).toBeVisible();
 }
 
@@ -201,10 +198,7 @@ test('an expired app token is refused as such', async ({ page }) => {
 
 test('an Oasis that refuses an account after a good sign-in says so, not "wrong password"', async ({ page }) => {
   await nomadPage(page);
-  const panel = page.getByRole('tabpanel', { name: 'NOMAD' });
-  await panel.getByTestId('username').fill('outsider');
-  await panel.getByTestId('password').fill('outsider-demo-pw');
-  await panel.getByTestId('password').press('Enter');
+  await signInWith(page, 'NOMAD', 'outsider', 'outsider-demo-pw');
   await expect(page.getByTestId('session-ended')).toContainText('Your password was right, but this NOMAD server');
   await expect(page.getByTestId('session-ended')).toContainText('does not admit your account');
   await expect(page.getByTestId('session-nomad')).toHaveCount(0);

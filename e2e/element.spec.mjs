@@ -1,6 +1,7 @@
 // The <lab-login> element, the div form and the mount() API, as a portal uses
 // them: against the output of `cargo xtask dist`, served by a mock portal.
 import { test, expect } from './support/fixtures.mjs';
+import { signIn as signInWith } from './support/flows.mjs';
 import { startPortal, portalPage, emulatorConfig, BUNDLE_PATH, EMU, DIST, jsonFile } from './support/portal.mjs';
 
 test.skip(!EMU || !DIST, 'needs the emulator and the built bundle: run through `cargo xtask test`');
@@ -41,11 +42,7 @@ async function open(page, body, { head = '', files = {} } = {}) {
 }
 
 async function signIn(widget, provider) {
-  await widget.getByRole('tab', { name: TABS[provider] }).click();
-  const panel = widget.getByRole('tabpanel', { name: TABS[provider] });
-  await panel.getByTestId('username').fill(USERS[provider]);
-  await panel.getByTestId('password').fill(PASSWORDS[provider]);
-  await panel.getByTestId('password').press('Enter');
+  await signInWith(widget, TABS[provider], USERS[provider], PASSWORDS[provider]);
   await expect(widget.getByTestId(`session-${provider}`)).toBeVisible();
 }
 
@@ -208,11 +205,7 @@ test('every event and its detail, for every provider; no secret in any of them',
     await w.getByRole('tab', { name: TABS[p] }).click();
     await w.getByTestId(`sign-out-${p}`).click();
   }
-  await w.getByRole('tab', { name: 'NeMO Archive' }).click();
-  const panel = w.getByRole('tabpanel', { name: 'NeMO Archive' });
-  await panel.getByTestId('username').fill('jdoe');
-  await panel.getByTestId('password').fill('not-the-password');
-  await panel.getByTestId('password').press('Enter');
+  const panel = await signInWith(w, 'NeMO Archive', 'jdoe', 'not-the-password');
   await expect(panel.getByTestId('error')).toBeVisible();
   const seen = await events(page);
   const signedIn = seen.filter((e) => e.name === 'lab-login:signed-in');

@@ -144,11 +144,7 @@ test('an uploads page whose page URLs point at another origin: the token does no
   const trouble = await open(page);
   elsewhereHits = [];
   await arm(`foreign-page-urls=${elsewhere.address().port}`, '/nomad/api/v1/uploads', 3);
-  await page.getByRole('tab', { name: 'NOMAD' }).click();
-  const panel = page.getByRole('tabpanel', { name: 'NOMAD' });
-  await panel.getByTestId('username').fill('ada');
-  await panel.getByTestId('password').fill('ada-demo-pw');
-  await panel.getByTestId('password').press('Enter');
+  await signInWith(page, 'NOMAD', 'ada', 'ada-demo-pw');
   await expect(page.getByTestId('page-span')).toHaveText('1–10 of 25');
   // Paging builds the next request from the configured base URL, not from the answer.
   await page.getByTestId('page-next').click();
@@ -201,11 +197,7 @@ for (const [fault, check] of [
   test(`uploads answer "${fault}": shown as plain text or a clear message, the session kept`, async ({ page }) => {
     const trouble = await open(page);
     await arm(fault, '/nomad/api/v1/uploads', 5);
-    await page.getByRole('tab', { name: 'NOMAD' }).click();
-    const panel = page.getByRole('tabpanel', { name: 'NOMAD' });
-    await panel.getByTestId('username').fill('ada');
-    await panel.getByTestId('password').fill('ada-demo-pw');
-    await panel.getByTestId('password').press('Enter');
+    await signInWith(page, 'NOMAD', 'ada', 'ada-demo-pw');
     await expect(page.getByTestId('session-nomad')).toBeVisible();
     await check(page);
     await expect(page.getByTestId('session-nomad')).toBeVisible();
@@ -216,11 +208,7 @@ for (const [fault, check] of [
 
 test('the app-token call answering a 500 without CORS: a clear message, the session kept', async ({ page }) => {
   const trouble = await open(page);
-  await page.getByRole('tab', { name: 'NOMAD' }).click();
-  const panel = page.getByRole('tabpanel', { name: 'NOMAD' });
-  await panel.getByTestId('username').fill('ada');
-  await panel.getByTestId('password').fill('ada-demo-pw');
-  await panel.getByTestId('password').press('Enter');
+  await signInWith(page, 'NOMAD', 'ada', 'ada-demo-pw');
   const card = page.getByTestId('session-nomad');
   await expect(card).toBeVisible();
   await arm('no-cors-500', '/nomad/api/v1/auth/app_token');

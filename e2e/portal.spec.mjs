@@ -1,6 +1,7 @@
 // The bundle as a portal embeds it (the output of `cargo xtask dist`): pinned by
 // one integrity value, configured only beside itself, under a strict CSP.
 import { test, expect } from './support/fixtures.mjs';
+import { signIn as signInWith } from './support/flows.mjs';
 import { startPortal, portalPage, emulatorConfig, bundleFile, sri, BUNDLE_PATH, EMU, DIST, TEACHING_DIST, jsonFile } from './support/portal.mjs';
 
 test.skip(!EMU || !DIST, 'needs the emulator and the built bundle: run through `cargo xtask test`');
@@ -84,11 +85,7 @@ test('the bundle works under the strict CSP with no nonce, and no violation is r
   await signInNomad(page);
   await expect(page.getByTestId('session-nomad')).toBeVisible();
   await expect(page.getByTestId('upload-row').first()).toBeVisible();
-  await page.getByRole('tab', { name: 'Siminars' }).click();
-  const siminars = page.getByRole('tabpanel', { name: 'Siminars' });
-  await siminars.getByTestId('username').fill('piyush@siminars.com');
-  await siminars.getByTestId('password').fill('Hello');
-  await siminars.getByTestId('password').press('Enter');
+  await signInWith(page, 'Siminars', 'piyush@siminars.com', 'Hello');
   await expect(page.getByTestId('session-siminars')).toBeVisible();
   // The widget's own stylesheet applied (a blocked style would leave it unstyled).
   const border = await page.getByTestId('lab-login').evaluate((el) => getComputedStyle(el).borderTopStyle);

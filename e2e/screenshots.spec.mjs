@@ -27,11 +27,7 @@ for (const scheme of ['light', 'dark']) {
         const shot = (name) => page.screenshot({ path: `screenshots/${name}-${width}-${scheme}.png`, fullPage: true });
         await page.goto(`${portal.origin}/`);
         await shot('signed-out');
-        const panel = page.getByRole('tabpanel', { name: 'NeMO Archive' });
-        await page.getByRole('tab', { name: 'NeMO Archive' }).click();
-        await panel.getByTestId('username').fill('jdoe');
-        await panel.getByTestId('password').fill('wrong');
-        await panel.getByTestId('password').press('Enter');
+        const panel = await signIn(page, 'NeMO Archive', 'jdoe', 'wrong');
         await expect(panel.getByTestId('error')).toBeVisible();
         await shot('error');
         for (const [tab, user, password, key] of ACCOUNTS) {

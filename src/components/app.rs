@@ -61,11 +61,14 @@ pub fn App(
     // The teaching bundle's demo controls exist only where the page owner named the emulator.
     #[cfg(feature = "teaching")]
     let demo = {
+        use crate::inspector::demo::{DemoAccounts, DemoControls};
         let emulator = config.demo_emulator.clone();
+        let accounts = emulator.clone().map(DemoAccounts::load);
         move |p: ProviderId| {
             emulator
                 .clone()
-                .map(|e| view! { <crate::inspector::demo::DemoControls provider=p emulator=e /> })
+                .zip(accounts)
+                .map(|(e, a)| view! { <DemoControls provider=p emulator=e accounts=a /> })
         }
     };
     #[cfg(not(feature = "teaching"))]

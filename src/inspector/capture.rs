@@ -214,35 +214,33 @@ pub fn capture(
     elapsed_ms: u64,
 ) -> Exchange {
     let provider = req.provider;
+    // Every secret this request sent: whatever echoes one is hidden whole.
+    let mut sent = Sent::default();
+    if let Some(token) = &req.bearer {
+        sent.add(token.expose());
+    }
     let body = req.body.as_ref().map(|(encoding, secret)| {
-        let content_type = encoding.content_type().to_string();
         let json = *encoding != BodyEncoding::Form;
-        let fields = if json {
-            json_fields(provider, secret.expose())
-        } else {
-            Some(
-                form_urlencoded::parse(secret.expose().as_bytes())
-                    .map(|(k, v)| (k.to_string(), Field::classify(provider, &k, &v)))
-                    .collect(),
-            )
-        };
+        let (pairs, flat) = raw_pairs(json, secret.expose());
+        let fields: Vec<(String, Field)> = pairs
+            .into_iter()
+            .map(|(k, v)| {
+                let field = Field::classify(provider, &k, &v);
+                if field.is_secret() {
+                    sent.add(&v);
+                }
+                (k, field)
+            })
+            .collect();
         CapturedBody {
-            content_type,
+            content_type: encoding.content_type().to_string(),
             json,
-            fields,
+            fields: flat.then_some(fields),
         }
     });
-    // Every secret this request sent: whatever echoes one is hidden whole.
-    let mut sent: Vec<String> = Vec::new();
-    if let Some(token) = &req.bearer {
-        sent.push(token.expose().to_string());
-    }
-    if let Some((_, secret)) = &req.body {
-        sent.extend(sent_secrets(provider, secret.expose()));
-    }
     // A backstop: a body whose shown form still holds a secret is hidden whole.
     let body = body.map(|b| match &b.fields {
-        Some(_) if echoes(&b.shown(), &sent) => CapturedBody { fields: None, ..b },
+        Some(_) if sent.echoed_in(&b.shown()) => CapturedBody { fields: None, ..b },
         _ => b,
     });
     let request_headers = req
@@ -279,38 +277,29 @@ pub fn capture(
     }
 }
 
-/// A flat JSON object of strings as fields (every body the widget builds);
-/// `None` for anything else, which a snippet could not rebuild faithfully.
-fn json_fields(provider: ProviderId, text: &str) -> Option<Vec<(String, Field)>> {
+/// A body's pairs as sent: a form's, or a JSON object's string members; and
+/// whether that is the whole body (a flat object of strings, as every body the
+/// widget builds is). Anything else a snippet could not rebuild faithfully.
+fn raw_pairs(json: bool, text: &str) -> (Vec<(String, String)>, bool) {
+    if !json {
+        let pairs = form_urlencoded::parse(text.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        return (pairs, true);
+    }
     let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
-        return None;
+        return (Vec::new(), false);
     };
-    map.into_iter()
-        .map(|(k, v)| match v {
-            Value::String(text) => Some((k.clone(), Field::classify(provider, &k, &text))),
+    let members = map.len();
+    let pairs: Vec<(String, String)> = map
+        .into_iter()
+        .filter_map(|(k, v)| match v {
+            Value::String(s) => Some((k, s)),
             _ => None,
         })
-        .collect()
-}
-
-/// The secret values of a body (form or JSON).
-fn sent_secrets(provider: ProviderId, body: &str) -> Vec<String> {
-    let pairs: Vec<(String, String)> = match serde_json::from_str::<Value>(body) {
-        Ok(Value::Object(map)) => map
-            .into_iter()
-            .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
-            .collect(),
-        _ => form_urlencoded::parse(body.as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect(),
-    };
-    pairs
-        .into_iter()
-        .filter_map(|(k, v)| {
-            let field = Field::classify(provider, &k, &v);
-            field.is_secret().then_some(v)
-        })
-        .collect()
+        .collect();
+    let flat = pairs.len() == members;
+    (pairs, flat)
 }
 
 /// The URL with any secret-looking query parameter masked (the widget never puts
@@ -338,7 +327,7 @@ fn redact_query(provider: ProviderId, url: &str) -> String {
     format!("{path}?{}", shown.join("&"))
 }
 
-fn capture_response(resp: &HttpResponse, sent: &[String]) -> CapturedResponse {
+fn capture_response(resp: &HttpResponse, sent: &Sent) -> CapturedResponse {
     let body = match serde_json::from_str::<Value>(&resp.body) {
         Ok(mut value) => {
             redact_json(&mut value, sent);
@@ -346,7 +335,7 @@ fn capture_response(resp: &HttpResponse, sent: &[String]) -> CapturedResponse {
         }
         // Text that echoes a secret is hidden whole: where the dots would fall
         // in it tells how long, and where, the secret was.
-        Err(_) if echoes(&resp.body, sent) => HIDDEN.into(),
+        Err(_) if sent.echoed_in(&resp.body) => HIDDEN.into(),
         Err(_) => resp.body.clone(),
     };
     let cut = body.chars().count() > BODY_LIMIT;
@@ -361,7 +350,7 @@ fn capture_response(resp: &HttpResponse, sent: &[String]) -> CapturedResponse {
             .headers
             .iter()
             .map(|(n, v)| {
-                let value = if echoes(v, sent) {
+                let value = if sent.echoed_in(v) {
                     HIDDEN.into()
                 } else if looks_like_token(v) {
                     mask(v)
@@ -378,35 +367,47 @@ fn capture_response(resp: &HttpResponse, sent: &[String]) -> CapturedResponse {
 
 /// Masks every token-named or token-shaped string, hides every `password`, and
 /// hides whole any string that echoes a secret the request sent, at any depth.
-fn redact_json(value: &mut Value, sent: &[String]) {
+fn redact_json(value: &mut Value, sent: &Sent) {
     match value {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {
                 match v {
                     Value::String(s) if key.eq_ignore_ascii_case("password") => *s = HIDDEN.into(),
-                    Value::String(s) if is_token_field(key) && !echoes(s, sent) => *s = mask(s),
+                    Value::String(s) if is_token_field(key) && !sent.echoed_in(s) => *s = mask(s),
                     other => redact_json(other, sent),
                 }
             }
         }
         Value::Array(items) => items.iter_mut().for_each(|v| redact_json(v, sent)),
-        Value::String(s) if echoes(s, sent) => *s = HIDDEN.into(),
+        Value::String(s) if sent.echoed_in(s) => *s = HIDDEN.into(),
         Value::String(s) if looks_like_token(s) => *s = mask(s),
         _ => {}
     }
 }
 
-/// Whether `text` holds a secret the request sent, also as a form or JSON would
-/// encode it.
-fn echoes(text: &str, sent: &[String]) -> bool {
-    sent.iter()
-        .filter(|secret| !secret.is_empty())
-        .any(|secret| {
-            let json = serde_json::to_string(secret).unwrap_or_default();
-            [secret.as_str(), &encode(secret), json.trim_matches('"')]
-                .iter()
-                .any(|form| !form.is_empty() && text.contains(form))
-        })
+/// The secrets a request sent, each also as a form or JSON would encode it:
+/// every form an answer could echo, worked out once per exchange.
+#[derive(Default)]
+struct Sent(Vec<String>);
+
+impl Sent {
+    fn add(&mut self, secret: &str) {
+        let json = serde_json::to_string(secret).unwrap_or_default();
+        for form in [
+            secret.to_string(),
+            encode(secret),
+            json.trim_matches('"').to_string(),
+        ] {
+            if !form.is_empty() && !self.0.contains(&form) {
+                self.0.push(form);
+            }
+        }
+    }
+
+    /// Whether `text` holds any of them.
+    fn echoed_in(&self, text: &str) -> bool {
+        self.0.iter().any(|form| text.contains(form.as_str()))
+    }
 }
 
 #[cfg(test)]
@@ -653,6 +654,9 @@ mod tests {
             fields: None,
         };
         assert_eq!(body.shown(), HIDDEN);
-        assert_eq!(json_fields(ProviderId::Nemo, r#"{"a":{"b":1}}"#), None);
+        assert!(
+            !raw_pairs(true, r#"{"a":{"b":1}}"#).1,
+            "a nested body is not flat"
+        );
     }
 }

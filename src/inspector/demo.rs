@@ -15,7 +15,9 @@ use crate::providers::{endpoint, BodyEncoding, HttpRequest, Method, ProviderId};
 
 /// One demo account the emulator lists. Not `Debug`: it holds a password.
 #[derive(Clone, PartialEq)]
-struct DemoAccount {
+pub struct DemoAccount {
+    /// The provider's key (`nomad`).
+    provider: String,
     username: String,
     password: String,
     note: String,
@@ -59,9 +61,28 @@ async fn control(
     }
 }
 
-/// The demo accounts for `provider` that sign in with a password.
-async fn accounts(emulator: String, provider: ProviderId) -> Vec<DemoAccount> {
-    let Ok(value) = control(&emulator, provider, "_emulator/accounts", None).await else {
+/// The emulator's demo accounts, fetched once for a widget's every tab.
+#[derive(Clone, Copy)]
+pub struct DemoAccounts(LocalResource<Vec<DemoAccount>>);
+
+impl DemoAccounts {
+    pub fn load(emulator: String) -> Self {
+        Self(LocalResource::new(move || accounts(emulator.clone())))
+    }
+
+    /// The accounts of `provider`, once they have arrived.
+    fn of(&self, provider: ProviderId) -> Vec<DemoAccount> {
+        let all = self.0.get().unwrap_or_default();
+        all.into_iter()
+            .filter(|a| a.provider == provider.key())
+            .collect()
+    }
+}
+
+/// The demo accounts that sign in with a password.
+async fn accounts(emulator: String) -> Vec<DemoAccount> {
+    // The list covers every provider; a request is tagged with one all the same.
+    let Ok(value) = control(&emulator, ProviderId::Nomad, "_emulator/accounts", None).await else {
         return Vec::new();
     };
     let text = |a: &Value, k: &str| {
@@ -75,8 +96,9 @@ async fn accounts(emulator: String, provider: ProviderId) -> Vec<DemoAccount> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter(|a| text(a, "key") == provider.key() && !text(a, "username").starts_with('('))
+        .filter(|a| !text(a, "username").starts_with('('))
         .map(|a| DemoAccount {
+            provider: text(a, "key"),
             username: text(a, "username"),
             password: text(a, "password"),
             // A note may quote the account's key: shown masked, like everywhere else.
@@ -114,7 +136,13 @@ fn fill(field: Option<web_sys::Element>, value: &str) {
 
 /// The demo controls for one provider's tab.
 #[component]
-pub fn DemoControls(provider: ProviderId, emulator: String) -> impl IntoView {
+pub fn DemoControls(
+    provider: ProviderId,
+    /// The emulator's base URL, from `lab-login.json`.
+    emulator: String,
+    /// Its demo accounts, shared by the widget's tabs.
+    accounts: DemoAccounts,
+) -> impl IntoView {
     let t = expect_context::<Tr>();
     let sessions = expect_context::<Sessions>();
     let config = expect_context::<ConfigCtx>();
@@ -123,7 +151,6 @@ pub fn DemoControls(provider: ProviderId, emulator: String) -> impl IntoView {
     let failure = RwSignal::new(FAILURES[0].0.to_string());
     let root = NodeRef::<leptos::html::Section>::new();
     let emulator = StoredValue::new(emulator);
-    let list = LocalResource::new(move || accounts(emulator.get_value(), provider));
     let signed_in = move || sessions.has(provider);
 
     // Asks the emulator for one thing; the status line says what came of it.
@@ -138,9 +165,9 @@ pub fn DemoControls(provider: ProviderId, emulator: String) -> impl IntoView {
     };
     let on_fill = move |_| {
         let name = chosen.get_untracked();
-        let account = list
-            .get_untracked()
-            .and_then(|l| l.into_iter().find(|a| a.username == name));
+        let account = untrack(|| accounts.of(provider))
+            .into_iter()
+            .find(|a| a.username == name);
         let (Some(account), Some(root)) = (account, root.get_untracked()) else {
             return;
         };
@@ -202,7 +229,7 @@ pub fn DemoControls(provider: ProviderId, emulator: String) -> impl IntoView {
                     <select id=id("account") data-testid="demo-account"
                         on:change=move |ev| chosen.set(event_target_value(&ev))>
                         <option value="">{t.get("demo.choose")}</option>
-                        {move || list.get().unwrap_or_default().into_iter().map(|a| {
+                        {move || accounts.of(provider).into_iter().map(|a| {
                             let label = if a.note.is_empty() { a.username.clone() } else { format!("{} ({})", a.username, a.note) };
                             view! { <option value=a.username.clone()>{label}</option> }
                         }).collect_view()}

@@ -126,8 +126,10 @@ fn machine() -> String {
     format!("{cores} cores, {cpu}; {chromium}, headless, loopback")
 }
 
-/// One table row per fetched file; returns the raw, gzip and brotli totals.
-fn size_rows(t: &mut String, files: &Value) -> [f64; 3] {
+/// A titled table of the fetched files, one row each, and their total.
+fn size_table(t: &mut String, title: &str, files: &Value) {
+    let _ = writeln!(t, "{title}\n");
+    let _ = writeln!(t, "| file | raw | gzip -9 | brotli |\n|---|---:|---:|---:|");
     let mut total = [0.0; 3];
     for f in files.as_array().into_iter().flatten() {
         let n = [&f["raw"], &f["gzip"], &f["brotli"]].map(|v| v.as_f64().unwrap_or(0.0));
@@ -144,7 +146,8 @@ fn size_rows(t: &mut String, files: &Value) -> [f64; 3] {
             kb(n[2])
         );
     }
-    total
+    let [raw, gzip, brotli] = total.map(kb);
+    let _ = writeln!(t, "| **total** | **{raw}** | **{gzip}** | **{brotli}** |\n");
 }
 
 /// The Markdown table of one bench run.
@@ -156,31 +159,15 @@ pub fn render(s: &Value, largest: &wasm_names::Largest) -> String {
         "Times are medians (min–max, n runs). Sizes are what the browser fetched for a page with one widget.\n"
     );
 
-    let _ = writeln!(
-        t,
-        "**1. What the page loads** (embeddable bundle; goal ≤ 100 KB gzip)\n"
+    size_table(
+        &mut t,
+        "**1. What the page loads** (embeddable bundle; goal ≤ 100 KB gzip)",
+        &s["sizes"],
     );
-    let _ = writeln!(t, "| file | raw | gzip -9 | brotli |\n|---|---:|---:|---:|");
-    let total = size_rows(&mut t, &s["sizes"]);
-    let _ = writeln!(
-        t,
-        "| **total** | **{}** | **{}** | **{}** |",
-        kb(total[0]),
-        kb(total[1]),
-        kb(total[2])
-    );
-    let _ = writeln!(
-        t,
-        "\n**The teaching bundle** (adds the flow inspector and the demo controls; goal ≤ 150 KB gzip)\n"
-    );
-    let _ = writeln!(t, "| file | raw | gzip -9 | brotli |\n|---|---:|---:|---:|");
-    let teaching = size_rows(&mut t, &s["teachingSizes"]);
-    let _ = writeln!(
-        t,
-        "| **total** | **{}** | **{}** | **{}** |\n",
-        kb(teaching[0]),
-        kb(teaching[1]),
-        kb(teaching[2])
+    size_table(
+        &mut t,
+        "**The teaching bundle** (adds the flow inspector and the demo controls; goal ≤ 150 KB gzip)",
+        &s["teachingSizes"],
     );
 
     let st = &s["startup"];

@@ -10,6 +10,7 @@ use crate::emulator::{self, Emulator};
 use crate::run::{cmd, root, status, step, tee};
 use crate::setup::{setup, CHROMEDRIVER};
 use crate::{site, static_files};
+use lab_login::display::group_digits;
 
 #[derive(Default)]
 struct Tally {
@@ -320,25 +321,12 @@ fn release_e2e(
         "e2e: {} passed, {} failed; {} requests inspected for secrets out of place; {} hostile cases; {} axe audits, {} with serious or critical violations",
         counts.0,
         counts.1,
-        group(summed("inspected.txt")),
+        group_digits(summed("inspected.txt")),
         summed("hostile.txt"),
         summed("axe.txt"),
         summed("axe.txt") - summed("axe-clean.txt")
     );
     (ok, counts)
-}
-
-/// `1912` → `1,912`.
-fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
