@@ -21,6 +21,16 @@ const configFile = fetch(configUrl, { cache: 'no-cache', redirect: 'error' })
 const wasmFile = fetch(besideBundle(PINNED.wasm.name), { integrity: PINNED.wasm.integrity })
   .then((r) => { if (!r.ok) throw refused(PINNED.wasm.name); return r; },
         () => { throw refused(PINNED.wasm.name); });
+// Compiled as its bytes arrive, while the stylesheet and the configuration load
+// (a server that does not say application/wasm gets the slower whole-file path).
+const compiledWasm = wasmFile.then((r) =>
+  ((r.headers.get('Content-Type') || '').split(';')[0].trim() === 'application/wasm'
+    ? WebAssembly.compileStreaming(r)
+    : r.arrayBuffer().then((bytes) => WebAssembly.compile(bytes)))
+    .catch((error) => {
+      console.error('lab-login could not start', error);
+      throw new Error('it failed while starting (see the console).');
+    }));
 
 function pinnedStylesheet() {
   return new Promise((resolve, reject) => {
@@ -127,9 +137,9 @@ const DOCUMENT_NAMES = ['createElement', 'createElementNS', 'createTextNode', 'c
   'querySelectorAll', 'getElementById', 'head', 'body', 'documentElement', 'defaultView'];
 
 async function start() {
-  let status, text;
+  let module, status, text;
   try {
-    [, , [status, text]] = await Promise.all([pinnedStylesheet(), wasmFile, configFile]);
+    [, module, [status, text]] = await Promise.all([pinnedStylesheet(), compiledWasm, configFile]);
   } catch (error) {
     showFailure(error);
     return;
@@ -142,7 +152,7 @@ async function start() {
   fetchedConfig = { url: configUrl, status, text };
   try {
     // Instantiating runs the wasm's main, which mounts every widget.
-    await __wbg_init({ module_or_path: wasmFile });
+    await __wbg_init({ module_or_path: module });
   } catch (error) {
     console.error('lab-login could not start', error);
     showFailure(new Error('it failed while starting (see the console).'));
