@@ -166,8 +166,8 @@ impl Config {
     /// not, is resolved once by `urls` (against the URL the file was read from)
     /// and judged on that parse; from then on the widget only uses the absolute result.
     pub fn merge_json(mut self, text: &str, urls: &dyn UrlParser) -> Result<Self, ConfigError> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| ConfigError(format!("lab-login.json is not valid JSON: {e}")))?;
+        let value = crate::json::parse(text)
+            .map_err(|e| ConfigError(format!("lab-login.json is not valid JSON: {}", e.detail)))?;
         if !value.is_object() {
             return Err(ConfigError("lab-login.json must hold a JSON object".into()));
         }

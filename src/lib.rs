@@ -7,9 +7,11 @@
 pub mod config;
 pub mod display;
 pub mod inspector;
+pub mod json;
 pub mod messages;
 pub mod providers;
 pub mod session;
+pub mod text;
 pub mod widget_options;
 
 #[cfg(target_arch = "wasm32")]

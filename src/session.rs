@@ -60,7 +60,9 @@ pub fn encode(session: &Session) -> Result<String, NotStored> {
         expiry_basis: session.expiry_basis,
         user: session.user.clone(),
     };
-    Ok(serde_json::to_string(&stored).expect("a struct of strings and numbers always serializes"))
+    let value =
+        serde_json::to_value(&stored).expect("a struct of strings and numbers always serializes");
+    Ok(crate::json::to_text(&value))
 }
 
 /// What a stored entry turned out to be.
@@ -77,7 +79,10 @@ pub fn decode(key: &str, value: &str, now_ms: u64) -> Decoded {
     let Some((provider, base_url)) = parse_key(key) else {
         return Decoded::Invalid;
     };
-    let Ok(stored) = serde_json::from_str::<StoredSession>(value) else {
+    let Some(stored) = crate::json::parse(value)
+        .ok()
+        .and_then(|v| StoredSession::deserialize(v).ok())
+    else {
         return Decoded::Invalid;
     };
     if stored.kind.memory_only() || stored.token.is_empty() {

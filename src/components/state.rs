@@ -124,7 +124,7 @@ impl Host {
 }
 
 fn json_to_js(value: &Value) -> JsValue {
-    js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
+    crate::json::to_js(value)
 }
 
 /// What one widget sees of the page's sessions, and how it changes them.

@@ -71,8 +71,8 @@ impl HttpResponse {
         if text.starts_with('<') {
             return Err(malformed("the answer was an HTML page, not JSON"));
         }
-        serde_json::from_str(text).map_err(|e| {
-            malformed(if e.is_eof() {
+        crate::json::parse(text).map_err(|e| {
+            malformed(if e.cut_short {
                 "the answer was cut short"
             } else {
                 "the answer was not valid JSON"

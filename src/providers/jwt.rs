@@ -4,7 +4,6 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde_json::Value;
 
 use super::answer::{str_field, whole_number};
 use super::{ApiError, ExpiryBasis, UserInfo};
@@ -29,7 +28,7 @@ pub fn decode_claims(token: &str) -> Option<Claims> {
     }
     // Some issuers pad base64url; the spec says they must not, so accept both.
     let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
-    let value: Value = serde_json::from_slice(&bytes).ok()?;
+    let value = crate::json::parse_bytes(&bytes).ok()?;
     if !value.is_object() {
         return None;
     }
@@ -118,6 +117,7 @@ pub fn expiry_or_fallback(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use serde_json::Value;
 
     /// Builds an unsigned-looking JWT with the given payload, for tests.
     pub(crate) fn make_jwt(payload: &Value) -> String {

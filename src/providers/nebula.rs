@@ -133,7 +133,9 @@ pub fn parse_credits(resp: &HttpResponse) -> Result<f64, ApiError> {
     let balance = body.get("data").and_then(|d| d.get("available_balance"));
     let balance = match balance {
         Some(Value::Number(n)) => n.as_f64(),
-        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+        // Read with the JSON number grammar: the browser already has that parser,
+        // and a float parser of our own would cost the bundle kilobytes.
+        Some(Value::String(s)) => crate::json::parse(s.trim()).ok().and_then(|v| v.as_f64()),
         _ => None,
     };
     balance
@@ -306,6 +308,8 @@ mod tests {
             "{}",
             r#"{"data":{"available_balance":null}}"#,
             r#"{"data":{"available_balance":"lots"}}"#,
+            r#"{"data":{"available_balance":"[1]"}}"#,
+            r#"{"data":{"available_balance":"1e400"}}"#,
             "",
         ] {
             assert!(

@@ -87,7 +87,7 @@ impl HttpRequest {
         value: &serde_json::Value,
     ) -> Self {
         self.method = method;
-        self.body = Some((encoding, Secret::new(value.to_string())));
+        self.body = Some((encoding, Secret::new(crate::json::to_text(value))));
         self
     }
 

@@ -25,7 +25,7 @@ pub struct SiminarsPasswordHash(Secret);
 impl SiminarsPasswordHash {
     pub fn new(email: &str, password: &str) -> Self {
         let mut md5 = Md5::new();
-        md5.update(email.trim().to_lowercase().as_bytes());
+        md5.update(crate::text::lowercase(email.trim()).as_bytes());
         md5.update(password.as_bytes());
         Self(Secret::new(hex::encode(md5.finalize())))
     }

@@ -3,8 +3,10 @@
 //! element, signing in to the running provider emulator.
 #![cfg(target_arch = "wasm32")]
 
+mod json;
 mod store;
 mod support;
+mod text;
 mod urls;
 mod widget;
 
