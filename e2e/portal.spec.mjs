@@ -156,7 +156,7 @@ test('a missing lab-login.json is an error in place of the widget, never a fall-
 test('an invalid lab-login.json is an error in place of the widget', async ({ page }) => {
   portal = await startPortal({ files: { [PAGE]: portalPage(), [`${BUNDLE_PATH}lab-login.json`]: jsonFile({ nomad: { url: 'https://x' }, surprise: 1 }) } });
   await page.goto(portal.origin + PAGE);
-  await expect(page.getByTestId('config-error')).toContainText('lab-login.json is not valid');
+  await expect(page.getByTestId('config-error')).toContainText('lab-login.json is not valid: surprise is not a setting the widget knows');
   await expect(page.getByTestId('password')).toHaveCount(0);
 });
 

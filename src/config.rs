@@ -7,7 +7,6 @@
 //! ([`Config::select`]). The parser is pure; a bad file is an error the widget
 //! shows in its place.
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::providers::{nebula, nemo, nomad, ProviderId};
@@ -94,71 +93,230 @@ impl std::fmt::Display for ConfigError {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct EndpointFile {
     url: String,
-    #[serde(default)]
     forgot_password_url: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct SiminarsFile {
     url: String,
-    #[serde(default)]
     forgot_password_url: Option<String>,
+    /// Checked later: a non-empty string or a number.
     apitoken: Value,
-    #[serde(default)]
     content_type: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[derive(Default)]
 struct OptionsFile {
     expiry_warning_secs: Option<u64>,
     request_timeout_secs: Option<u64>,
     allow_insecure_http: Option<bool>,
 }
 
-/// A provider key in the file: absent keeps the default, `null` turns it off.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `lab-login.json` as written. A provider key: absent (`None`) keeps the
+/// default, `null` (`Some(None)`) turns the provider off.
 struct ConfigFile {
-    #[serde(default, deserialize_with = "present")]
     nomad: Option<Option<EndpointFile>>,
-    #[serde(default, deserialize_with = "present")]
     nemo: Option<Option<EndpointFile>>,
-    #[serde(default, deserialize_with = "present")]
     siminars: Option<Option<SiminarsFile>>,
-    #[serde(default, deserialize_with = "present")]
     nebula: Option<Option<EndpointFile>>,
-    #[serde(default)]
     options: OptionsFile,
     /// `{"de": {"form.submit": "Anmelden bei {provider}"}}`
-    #[serde(default)]
-    messages: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
-    #[cfg(any(test, feature = "teaching"))]
-    #[serde(default)]
-    demo: Option<DemoFile>,
+    messages: Vec<(String, Vec<(String, String)>)>,
     /// Only the teaching bundle reads it; the embeddable one accepts and ignores it.
-    #[cfg(not(any(test, feature = "teaching")))]
-    #[serde(default, rename = "demo")]
-    _demo: Option<serde::de::IgnoredAny>,
+    #[cfg(any(test, feature = "teaching"))]
+    demo_emulator: Option<String>,
 }
 
-#[cfg(any(test, feature = "teaching"))]
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DemoFile {
-    emulator: String,
+const ENDPOINT_KEYS: &[&str] = &["url", "forgot_password_url"];
+const SIMINARS_KEYS: &[&str] = &["url", "forgot_password_url", "apitoken", "content_type"];
+
+impl ConfigFile {
+    /// Reads the file's shape by hand (serde's derive code would cost the bundle
+    /// more than this), naming the key at fault in every error.
+    fn read(value: &Value) -> Result<Self, ConfigError> {
+        let file = Object::new(
+            "",
+            value,
+            &[
+                "nomad", "nemo", "siminars", "nebula", "options", "messages", "demo",
+            ],
+        )?;
+        let endpoint = |key: &'static str| -> Result<Option<Option<EndpointFile>>, ConfigError> {
+            file.provider(key, ENDPOINT_KEYS)?
+                .map(|e| {
+                    e.map(|o| {
+                        Ok(EndpointFile {
+                            url: o.required_text("url")?,
+                            forgot_password_url: o.text("forgot_password_url")?,
+                        })
+                    })
+                    .transpose()
+                })
+                .transpose()
+        };
+        let siminars = file
+            .provider("siminars", SIMINARS_KEYS)?
+            .map(|e| {
+                e.map(|o| {
+                    Ok(SiminarsFile {
+                        url: o.required_text("url")?,
+                        forgot_password_url: o.text("forgot_password_url")?,
+                        apitoken: o.get("apitoken").cloned().unwrap_or(Value::Null),
+                        content_type: o.text("content_type")?,
+                    })
+                })
+                .transpose()
+            })
+            .transpose()?;
+        let options = match file.get("options") {
+            None => OptionsFile::default(),
+            Some(v) => {
+                let o = Object::new(
+                    "options",
+                    v,
+                    &[
+                        "expiry_warning_secs",
+                        "request_timeout_secs",
+                        "allow_insecure_http",
+                    ],
+                )?;
+                OptionsFile {
+                    expiry_warning_secs: o.whole("expiry_warning_secs")?,
+                    request_timeout_secs: o.whole("request_timeout_secs")?,
+                    allow_insecure_http: o.flag("allow_insecure_http")?,
+                }
+            }
+        };
+        let mut messages = Vec::new();
+        if let Some(v) = file.get("messages") {
+            let Value::Object(languages) = v else {
+                return Err(ConfigError("messages must be a JSON object".into()));
+            };
+            for (lang, texts) in languages {
+                let Value::Object(texts) = texts else {
+                    return Err(ConfigError(format!(
+                        "messages.{lang} must be a JSON object"
+                    )));
+                };
+                let texts = texts
+                    .iter()
+                    .map(|(key, text)| match text {
+                        Value::String(text) => Ok((key.clone(), text.clone())),
+                        _ => Err(ConfigError(format!(
+                            "messages.{lang}.{key} must be a string"
+                        ))),
+                    })
+                    .collect::<Result<_, _>>()?;
+                messages.push((lang.clone(), texts));
+            }
+        }
+        #[cfg(any(test, feature = "teaching"))]
+        let demo_emulator = file
+            .get("demo")
+            .map(|v| Object::new("demo", v, &["emulator"])?.required_text("emulator"))
+            .transpose()?;
+        Ok(Self {
+            nomad: endpoint("nomad")?,
+            nemo: endpoint("nemo")?,
+            siminars,
+            nebula: endpoint("nebula")?,
+            options,
+            messages,
+            #[cfg(any(test, feature = "teaching"))]
+            demo_emulator,
+        })
+    }
 }
 
-/// Tells a key given as `null` (`Some(None)`) from a missing key (`None`).
-fn present<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
+/// One JSON object of the file, with the keys it may hold.
+struct Object<'a> {
+    /// Where it is in the file (`"options"`), empty for the whole file.
+    path: &'static str,
+    fields: &'a serde_json::Map<String, Value>,
+}
+
+impl<'a> Object<'a> {
+    fn new(path: &'static str, value: &'a Value, known: &[&str]) -> Result<Self, ConfigError> {
+        let Value::Object(fields) = value else {
+            return Err(ConfigError(if path.is_empty() {
+                "it must hold a JSON object".into()
+            } else {
+                format!("{path} must be a JSON object")
+            }));
+        };
+        let object = Self { path, fields };
+        if let Some(key) = fields.keys().find(|k| !known.contains(&k.as_str())) {
+            return Err(ConfigError(format!(
+                "{} is not a setting the widget knows (here it knows {})",
+                object.at(key),
+                known.join(", ")
+            )));
+        }
+        Ok(object)
+    }
+
+    /// The full name of one of its keys, as in `options.request_timeout_secs`.
+    fn at(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.into()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    /// A key's value; `null` counts as absent.
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.fields.get(key).filter(|v| !v.is_null())
+    }
+
+    /// A provider's entry: absent, `null` (turned off), or its object.
+    fn provider(
+        &self,
+        key: &'static str,
+        known: &[&str],
+    ) -> Result<Option<Option<Object<'a>>>, ConfigError> {
+        match self.fields.get(key) {
+            None => Ok(None),
+            Some(Value::Null) => Ok(Some(None)),
+            Some(v) => Object::new(key, v, known).map(|o| Some(Some(o))),
+        }
+    }
+
+    fn text(&self, key: &str) -> Result<Option<String>, ConfigError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.clone())),
+            Some(_) => Err(ConfigError(format!("{} must be a string", self.at(key)))),
+        }
+    }
+
+    fn required_text(&self, key: &str) -> Result<String, ConfigError> {
+        self.text(key)?
+            .ok_or_else(|| ConfigError(format!("{} is missing", self.at(key))))
+    }
+
+    fn whole(&self, key: &str) -> Result<Option<u64>, ConfigError> {
+        self.get(key)
+            .map(|v| {
+                v.as_u64().ok_or_else(|| {
+                    ConfigError(format!(
+                        "{} must be a whole number of seconds",
+                        self.at(key)
+                    ))
+                })
+            })
+            .transpose()
+    }
+
+    fn flag(&self, key: &str) -> Result<Option<bool>, ConfigError> {
+        self.get(key)
+            .map(|v| {
+                v.as_bool()
+                    .ok_or_else(|| ConfigError(format!("{} must be true or false", self.at(key))))
+            })
+            .transpose()
+    }
 }
 
 impl Config {
@@ -168,10 +326,7 @@ impl Config {
     pub fn merge_json(mut self, text: &str, urls: &dyn UrlParser) -> Result<Self, ConfigError> {
         let value = crate::json::parse(text)
             .map_err(|e| ConfigError(format!("lab-login.json is not valid JSON: {}", e.detail)))?;
-        if !value.is_object() {
-            return Err(ConfigError("lab-login.json must hold a JSON object".into()));
-        }
-        let file = ConfigFile::deserialize(value)
+        let file = ConfigFile::read(&value)
             .map_err(|e| ConfigError(format!("lab-login.json is not valid: {e}")))?;
         let opts = file.options;
         self.allow_insecure_http = opts.allow_insecure_http.unwrap_or(self.allow_insecure_http);
@@ -272,8 +427,8 @@ impl Config {
                 .transpose()?;
         }
         #[cfg(any(test, feature = "teaching"))]
-        if let Some(demo) = file.demo {
-            self.demo_emulator = Some(check_url("demo.emulator", &demo.emulator, insecure, urls)?);
+        if let Some(emulator) = file.demo_emulator {
+            self.demo_emulator = Some(check_url("demo.emulator", &emulator, insecure, urls)?);
         }
         // Also re-check the defaults against the final insecure setting.
         for (id, url) in self.endpoints() {
@@ -629,19 +784,48 @@ pub(crate) mod tests {
 
     #[test]
     fn bad_files_say_what_is_wrong() {
-        for text in [
-            "",
-            "[]",
-            "{",
-            r#"{"nomad": {"url": 5}}"#,
-            r#"{"nomad": {"uri": "https://x"}}"#,
-            r#"{"extra": 1}"#,
-            r#"{"siminars": {"url": "https://s"}}"#,
-            r#"{"siminars": {"url": "https://s", "apitoken": ""}}"#,
-            r#"{"options": {"request_timeout_secs": 0}}"#,
+        // Each bad file, and what its message must name.
+        for (text, names) in [
+            ("", "not valid JSON"),
+            ("[]", "must hold a JSON object"),
+            ("{", "not valid JSON"),
+            (r#"{"nomad": {"url": 5}}"#, "nomad.url must be a string"),
+            (r#"{"nomad": {}}"#, "nomad.url is missing"),
+            (
+                r#"{"nomad": {"uri": "https://x"}}"#,
+                "nomad.uri is not a setting",
+            ),
+            (r#"{"nomad": "https://x"}"#, "nomad must be a JSON object"),
+            (r#"{"extra": 1}"#, "extra is not a setting"),
+            (r#"{"siminars": {"url": "https://s"}}"#, "siminars.apitoken"),
+            (
+                r#"{"siminars": {"url": "https://s", "apitoken": ""}}"#,
+                "siminars.apitoken",
+            ),
+            (
+                r#"{"options": {"request_timeout_secs": 0}}"#,
+                "options.request_timeout_secs",
+            ),
+            (
+                r#"{"options": {"request_timeout_secs": "20"}}"#,
+                "options.request_timeout_secs must be a whole number",
+            ),
+            (
+                r#"{"options": {"allow_insecure_http": 1}}"#,
+                "options.allow_insecure_http must be true or false",
+            ),
+            (r#"{"options": []}"#, "options must be a JSON object"),
+            (
+                r#"{"messages": {"de": {"form.submit": 1}}}"#,
+                "messages.de.form.submit must be a string",
+            ),
+            (
+                r#"{"messages": {"de": "Anmelden"}}"#,
+                "messages.de must be a JSON object",
+            ),
         ] {
             let err = Config::default().merge_json(text, &TestUrls).unwrap_err();
-            assert!(!err.0.is_empty(), "{text}");
+            assert!(err.0.contains(names), "{text}: {err}");
         }
     }
 

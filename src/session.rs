@@ -5,7 +5,7 @@
 //! is the token, its kind, its expiry and the user's display fields: never a
 //! password, a digest, a refresh or id token, or an `ak_` API key.
 
-use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::providers::{ExpiryBasis, ProviderId, Secret, Session, TokenKind, UserInfo};
 
@@ -22,7 +22,9 @@ fn parse_key(key: &str) -> Option<(ProviderId, &str)> {
     Some((ProviderId::from_key(provider)?, base_url)).filter(|(_, base)| !base.is_empty())
 }
 
-#[derive(Serialize, Deserialize)]
+/// What is stored, as a JSON object with these keys (`user` holds `id`, `name`
+/// and `email`, each only when known). Read and written by hand: serde's derive
+/// code would cost the bundle more than these few lines.
 struct StoredSession {
     token: String,
     kind: TokenKind,
@@ -30,11 +32,67 @@ struct StoredSession {
     expires_at_ms: u64,
     /// Only the inspector reads it, so only the teaching bundle stores it (a
     /// session stored by the embeddable one restores as `Unrecorded`).
-    #[cfg_attr(not(any(test, feature = "teaching")), serde(skip))]
-    #[serde(default)]
     expiry_basis: ExpiryBasis,
-    #[serde(default)]
     user: UserInfo,
+}
+
+/// Whether this build stores the expiry basis (the teaching bundle and the tests).
+const STORES_EXPIRY_BASIS: bool = cfg!(any(test, feature = "teaching"));
+
+impl StoredSession {
+    fn to_json(&self) -> Value {
+        let mut user = Map::new();
+        for (key, field) in [
+            ("id", &self.user.id),
+            ("name", &self.user.name),
+            ("email", &self.user.email),
+        ] {
+            if let Some(text) = field {
+                user.insert(key.into(), text.as_str().into());
+            }
+        }
+        let mut out = Map::new();
+        out.insert("token".into(), self.token.as_str().into());
+        out.insert("kind".into(), self.kind.key().into());
+        out.insert("received_at_ms".into(), self.received_at_ms.into());
+        out.insert("expires_at_ms".into(), self.expires_at_ms.into());
+        if STORES_EXPIRY_BASIS {
+            out.insert("expiry_basis".into(), self.expiry_basis.key().into());
+        }
+        out.insert("user".into(), Value::Object(user));
+        Value::Object(out)
+    }
+
+    /// The stored entry, or `None` when any field is missing or of the wrong type.
+    fn from_json(value: &Value) -> Option<Self> {
+        let entry = value.as_object()?;
+        let optional_text = |object: &Map<String, Value>, key: &str| match object.get(key) {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::String(text)) => Some(Some(text.clone())),
+            Some(_) => None,
+        };
+        let user = match entry.get("user") {
+            None | Some(Value::Null) => UserInfo::default(),
+            Some(Value::Object(user)) => UserInfo {
+                id: optional_text(user, "id")?,
+                name: optional_text(user, "name")?,
+                email: optional_text(user, "email")?,
+            },
+            Some(_) => return None,
+        };
+        let expiry_basis = match entry.get("expiry_basis") {
+            Some(Value::String(key)) if STORES_EXPIRY_BASIS => ExpiryBasis::from_key(key)?,
+            _ => ExpiryBasis::Unrecorded,
+        };
+        Some(Self {
+            token: entry.get("token")?.as_str()?.to_string(),
+            kind: TokenKind::from_key(entry.get("kind")?.as_str()?)?,
+            received_at_ms: entry.get("received_at_ms")?.as_u64()?,
+            expires_at_ms: entry.get("expires_at_ms")?.as_u64()?,
+            expiry_basis,
+            user,
+        })
+    }
 }
 
 /// Why a session was not stored.
@@ -60,9 +118,7 @@ pub fn encode(session: &Session) -> Result<String, NotStored> {
         expiry_basis: session.expiry_basis,
         user: session.user.clone(),
     };
-    let value =
-        serde_json::to_value(&stored).expect("a struct of strings and numbers always serializes");
-    Ok(crate::json::to_text(&value))
+    Ok(crate::json::to_text(&stored.to_json()))
 }
 
 /// What a stored entry turned out to be.
@@ -81,7 +137,7 @@ pub fn decode(key: &str, value: &str, now_ms: u64) -> Decoded {
     };
     let Some(stored) = crate::json::parse(value)
         .ok()
-        .and_then(|v| StoredSession::deserialize(v).ok())
+        .and_then(|v| StoredSession::from_json(&v))
     else {
         return Decoded::Invalid;
     };
@@ -285,6 +341,29 @@ mod tests {
     }
 
     #[test]
+    fn entries_written_by_earlier_versions_still_restore() {
+        let key = storage_key(ProviderId::Nomad, "https://x");
+        let earlier = r#"{"token":"t","kind":"app","received_at_ms":1,"expires_at_ms":99,"expiry_basis":"claim_span","user":{"name":"Ada"}}"#;
+        let Decoded::Live(s) = decode(&key, earlier, 0) else {
+            panic!("not restored");
+        };
+        assert_eq!((s.kind, s.expires_at_ms), (TokenKind::App, Some(99)));
+        assert_eq!(s.expiry_basis, ExpiryBasis::ClaimSpan);
+        assert_eq!(s.user.name.as_deref(), Some("Ada"));
+        // Before the expiry basis was recorded, and with no user.
+        let older = r#"{"token":"t","kind":"access","received_at_ms":1,"expires_at_ms":99}"#;
+        assert!(
+            matches!(decode(&key, older, 0), Decoded::Live(s) if s.expiry_basis == ExpiryBasis::Unrecorded)
+        );
+        for kind in TokenKind::ALL {
+            assert_eq!(TokenKind::from_key(kind.key()), Some(kind));
+        }
+        for basis in ExpiryBasis::ALL {
+            assert_eq!(ExpiryBasis::from_key(basis.key()), Some(basis));
+        }
+    }
+
+    #[test]
     fn damaged_or_foreign_entries_are_invalid() {
         let good = encode(&session(TokenKind::Access, Some(10_000))).unwrap();
         let key = storage_key(ProviderId::Nomad, "https://x");
@@ -309,6 +388,18 @@ mod tests {
             (
                 key.as_str(),
                 r#"{"token":"t","kind":"access","received_at_ms":0,"expires_at_ms":-1}"#,
+            ),
+            (
+                key.as_str(),
+                r#"{"token":"t","kind":"access","received_at_ms":0,"expires_at_ms":99,"user":{"name":5}}"#,
+            ),
+            (
+                key.as_str(),
+                r#"{"token":"t","kind":"access","received_at_ms":0,"expires_at_ms":99,"user":"Ada"}"#,
+            ),
+            (
+                key.as_str(),
+                r#"{"token":"t","kind":"root","received_at_ms":0,"expires_at_ms":99}"#,
             ),
         ] {
             assert_eq!(decode(k, v, 0), Decoded::Invalid, "{k} {v}");

@@ -19,11 +19,8 @@ pub use answer::{ApiError, HttpResponse};
 pub use request::{BodyEncoding, HttpRequest, Method};
 pub use secret::Secret;
 
-use serde::{Deserialize, Serialize};
-
 /// The providers the widget can sign in to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProviderId {
     Nomad,
     Nemo,
@@ -60,8 +57,7 @@ impl ProviderId {
 }
 
 /// What a token is, which decides how long it may live and whether it may be stored.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenKind {
     /// A short-lived token from a username/password sign-in.
     Access,
@@ -75,6 +71,22 @@ pub enum TokenKind {
 }
 
 impl TokenKind {
+    pub const ALL: [TokenKind; 4] = [Self::Access, Self::App, Self::ApiKey, Self::PersonalToken];
+
+    /// The stable key used in storage.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Access => "access",
+            Self::App => "app",
+            Self::ApiKey => "api_key",
+            Self::PersonalToken => "personal_token",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.key() == key)
+    }
+
     /// Kinds that are never stored: long-lived, so they stay in this page only.
     pub fn memory_only(self) -> bool {
         matches!(self, Self::ApiKey | Self::PersonalToken)
@@ -83,8 +95,7 @@ impl TokenKind {
 
 /// Where a session's expiry came from: the inspector explains it, in the order the
 /// widget tries them (`SECURITY.md`, Expiry).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ExpiryBasis {
     /// `received_at + expires_in` from the answer.
     ExpiresIn,
@@ -105,15 +116,43 @@ pub enum ExpiryBasis {
     Unrecorded,
 }
 
+impl ExpiryBasis {
+    pub const ALL: [ExpiryBasis; 8] = [
+        Self::ExpiresIn,
+        Self::ClaimSpan,
+        Self::ClaimExp,
+        Self::ExpireAt,
+        Self::Documented,
+        Self::LocalCap,
+        Self::Never,
+        Self::Unrecorded,
+    ];
+
+    /// The stable key used in storage.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::ExpiresIn => "expires_in",
+            Self::ClaimSpan => "claim_span",
+            Self::ClaimExp => "claim_exp",
+            Self::ExpireAt => "expire_at",
+            Self::Documented => "documented",
+            Self::LocalCap => "local_cap",
+            Self::Never => "never",
+            Self::Unrecorded => "unrecorded",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|b| b.key() == key)
+    }
+}
+
 /// What the provider told us about the signed-in user. Every field is optional:
 /// providers differ, and a missing name is not an error.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UserInfo {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
