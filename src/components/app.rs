@@ -183,6 +183,11 @@ pub fn App(
                 let signed_in = Memo::new(move |_| {
                     sessions.list.with(|l| l.iter().find(|s| s.provider == p).map(|s| s.received_at_ms))
                 });
+                // A form is built when its tab is first opened, then kept (with what
+                // was typed): start-up builds one form, not one per provider.
+                let opened = Memo::new(move |before: Option<&bool>| {
+                    before == Some(&true) || selected.get() == Some(p)
+                });
                 view! {
                 <div
                     role="tabpanel"
@@ -196,7 +201,8 @@ pub fn App(
                             <SessionCard session=session />
                             {(p == ProviderId::Nomad).then(|| view! { <NomadUploads /> })}
                         }.into_any(),
-                        None => view! { <LoginForm provider=p /> }.into_any(),
+                        None if opened.get() => view! { <LoginForm provider=p /> }.into_any(),
+                        None => ().into_any(),
                     }}
                     {demo(p)}
                 </div>

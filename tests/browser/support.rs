@@ -105,9 +105,19 @@ pub fn input(root: &HtmlElement, selector: &str) -> HtmlInputElement {
     get(root, selector).unchecked_into()
 }
 
-/// Types into the provider's form and presses its submit button.
-pub fn sign_in(root: &HtmlElement, provider: &str, user: &str, password: &str) {
+/// Opens the provider's tab; its form is built the first time it is opened.
+pub async fn open_tab(root: &HtmlElement, provider: &str) {
     get(root, &format!("[data-testid=tab-{provider}]")).click();
+    let panel = format!("[data-testid=form-{provider}], [data-testid=session-{provider}]");
+    assert!(
+        until(|| find(root, &panel).is_some()).await,
+        "the {provider} tab shows neither a form nor a session"
+    );
+}
+
+/// Types into the provider's form and presses its submit button.
+pub async fn sign_in(root: &HtmlElement, provider: &str, user: &str, password: &str) {
+    open_tab(root, provider).await;
     let form = format!("[data-testid=form-{provider}]");
     input(root, &format!("{form} [data-testid=username]")).set_value(user);
     input(root, &format!("{form} [data-testid=password]")).set_value(password);
@@ -162,7 +172,7 @@ pub async fn stats() -> serde_json::Value {
 /// the page sees this attempt's outcome, not the previous one's.
 pub async fn attempt(root: &HtmlElement, provider: &str, user: &str, password: &str) {
     let before = stats().await["requests"].as_u64().unwrap_or(0);
-    sign_in(root, provider, user, password);
+    sign_in(root, provider, user, password).await;
     settle(root, provider, before).await;
 }
 

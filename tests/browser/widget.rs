@@ -39,7 +39,7 @@ async fn nomad_sign_in_shows_the_session_and_the_uploads() {
     clear();
     let host = mount_app(emulator_config(10));
     tick().await;
-    sign_in(&host, "nomad", "ada", "ada-demo-pw");
+    sign_in(&host, "nomad", "ada", "ada-demo-pw").await;
     assert!(
         until(|| find(&host, "[data-testid=session-nomad]").is_some()).await,
         "no session card"
@@ -95,7 +95,7 @@ async fn a_wrong_password_says_so_keeps_the_form_usable_and_takes_focus() {
     clear();
     let host = mount_app(emulator_config(10));
     tick().await;
-    sign_in(&host, "nomad", "ada", "not-my-password");
+    sign_in(&host, "nomad", "ada", "not-my-password").await;
     assert!(
         until(
             || text(&host, "[data-testid=form-nomad] [data-testid=error]")
@@ -127,7 +127,7 @@ async fn a_wrong_password_says_so_keeps_the_form_usable_and_takes_focus() {
     assert_eq!(storage().length().unwrap(), 0);
     assert_nowhere(&host, "not-my-password");
     // Usable again: the right password now works.
-    sign_in(&host, "nomad", "ada", "ada-demo-pw");
+    sign_in(&host, "nomad", "ada", "ada-demo-pw").await;
     assert!(until(|| find(&host, "[data-testid=session-nomad]").is_some()).await);
     host.remove();
     clear();
@@ -160,11 +160,11 @@ async fn nemo_siminars_and_nebula_sign_in_and_out() {
     clear();
     let host = mount_app(emulator_config(10));
     tick().await;
-    sign_in(&host, "nemo", "jdoe", "nemo-demo-pw");
+    sign_in(&host, "nemo", "jdoe", "nemo-demo-pw").await;
     assert!(until(|| text(&host, "[data-testid=session-nemo]").contains("John Doe")).await);
 
     let before = stats().await;
-    sign_in(&host, "siminars", "Piyush@Siminars.COM", "Hello");
+    sign_in(&host, "siminars", "Piyush@Siminars.COM", "Hello").await;
     assert!(until(|| find(&host, "[data-testid=session-siminars]").is_some()).await);
     let after = stats().await;
     assert_eq!(
@@ -173,7 +173,7 @@ async fn nemo_siminars_and_nebula_sign_in_and_out() {
     );
     assert_nowhere(&host, "9f80d0bd2cdbbb89ac0287643a39bed2");
 
-    sign_in(&host, "nebula", "demo@nebula.example", "nebula-demo-pw");
+    sign_in(&host, "nebula", "demo@nebula.example", "nebula-demo-pw").await;
     assert!(until(|| text(&host, "[data-testid=nebula-balance]").contains("42.50")).await);
     assert!(text(&host, "[data-testid=session-nebula]").contains("Nebula Demo"));
     for provider in ["nemo", "siminars", "nebula"] {
@@ -215,7 +215,7 @@ async fn failures_for_each_provider_use_its_wording() {
             "Nebula Block did not accept",
         ),
     ] {
-        sign_in(&host, provider, user, "wrong-password");
+        sign_in(&host, provider, user, "wrong-password").await;
         let selector = format!("[data-testid=form-{provider}] [data-testid=error]");
         assert!(
             until(|| text(&host, &selector).contains(expected)).await,
@@ -232,7 +232,7 @@ async fn a_nebula_api_key_is_checked_and_kept_in_memory_only() {
     clear();
     let host = mount_app(emulator_config(10));
     tick().await;
-    get(&host, "[data-testid=tab-nebula]").click();
+    open_tab(&host, "nebula").await;
     let toggle: web_sys::HtmlInputElement =
         get(&host, "[data-testid=form-nebula] [data-testid=use-api-key]").unchecked_into();
     toggle.click();
@@ -268,7 +268,7 @@ async fn while_a_sign_in_runs_the_button_is_busy_and_a_second_submit_sends_nothi
     tick().await;
     arm_fault("latency=1500", "/nomad/", 1).await;
     let before = stats().await["requests"].as_u64().unwrap();
-    sign_in(&host, "nomad", "ada", "ada-demo-pw");
+    sign_in(&host, "nomad", "ada", "ada-demo-pw").await;
     assert!(
         until(
             || text(&host, "[data-testid=form-nomad] [data-testid=submit]").contains("Signing in")
@@ -335,7 +335,7 @@ async fn a_rate_limit_counts_down_and_holds_the_form() {
     let host = mount_app(emulator_config(10));
     tick().await;
     arm_fault("429=2", "/nemo/", 1).await;
-    sign_in(&host, "nemo", "jdoe", "nemo-demo-pw");
+    sign_in(&host, "nemo", "jdoe", "nemo-demo-pw").await;
     assert!(
         until(
             || text(&host, "[data-testid=form-nemo] [data-testid=error]")
@@ -348,7 +348,7 @@ async fn a_rate_limit_counts_down_and_holds_the_form() {
         get(&host, "[data-testid=form-nemo] [data-testid=submit]").unchecked_into();
     assert!(button.disabled());
     assert!(until(|| !button.disabled()).await, "the wait ends");
-    sign_in(&host, "nemo", "jdoe", "nemo-demo-pw");
+    sign_in(&host, "nemo", "jdoe", "nemo-demo-pw").await;
     assert!(until(|| find(&host, "[data-testid=session-nemo]").is_some()).await);
     host.remove();
     clear();
@@ -360,7 +360,7 @@ async fn a_session_survives_a_remount_and_expires_on_time() {
     set_lifetimes(r#"{"nomad": 3}"#).await;
     let host = mount_app(emulator_config(10));
     tick().await;
-    sign_in(&host, "nomad", "newbie", "newbie-demo-pw");
+    sign_in(&host, "nomad", "newbie", "newbie-demo-pw").await;
     assert!(until(|| find(&host, "[data-testid=session-nomad]").is_some()).await);
     set_lifetimes(r#"{"nomad": 300}"#).await;
     // Inside the warning window at once (3 s < 120 s).
@@ -416,7 +416,7 @@ async fn ten_thousand_uploads_page_and_sort_on_the_server() {
     clear();
     let host = mount_app(emulator_config(10));
     tick().await;
-    sign_in(&host, "nomad", "bulk", "bulk-demo-pw");
+    sign_in(&host, "nomad", "bulk", "bulk-demo-pw").await;
     let span = || text(&host, "[data-testid=page-span]");
     assert!(until(|| span() == "1–10 of 10,000").await, "{}", span());
     get(&host, "[data-testid=page-next]").click();
@@ -473,7 +473,7 @@ async fn a_failed_siminars_logout_is_reported() {
     clear();
     let host = mount_app(emulator_config(10));
     tick().await;
-    sign_in(&host, "siminars", "piyush@siminars.com", "Hello");
+    sign_in(&host, "siminars", "piyush@siminars.com", "Hello").await;
     assert!(until(|| find(&host, "[data-testid=session-siminars]").is_some()).await);
     arm_fault("html500", "/siminars/authtoken", 1).await;
     get(&host, "[data-testid=sign-out-siminars]").click();
@@ -504,7 +504,7 @@ async fn a_session_the_browser_will_not_store_is_kept_in_memory_and_said_so() {
     }
     let host = mount_app(emulator_config(10));
     tick().await;
-    sign_in(&host, "nemo", "jdoe", "nemo-demo-pw");
+    sign_in(&host, "nemo", "jdoe", "nemo-demo-pw").await;
     assert!(
         until(|| find(&host, "[data-testid=session-nemo]").is_some()).await,
         "still signed in, in memory"
