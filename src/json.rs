@@ -43,6 +43,11 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Value, NotJson> {
     parse(text)
 }
 
+/// The JSON text of `value`, indented by two spaces (the flow inspector).
+pub fn to_pretty_text(value: &Value) -> String {
+    imp::to_pretty_text(value)
+}
+
 /// `value` as a JavaScript value (an event's `detail`, a callback's argument).
 #[cfg(target_arch = "wasm32")]
 pub fn to_js(value: &Value) -> wasm_bindgen::JsValue {
@@ -151,6 +156,10 @@ mod imp {
     pub fn to_text(value: &Value) -> String {
         value.to_string()
     }
+
+    pub fn to_pretty_text(value: &Value) -> String {
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -218,6 +227,13 @@ mod imp {
             .unwrap_or_default()
     }
 
+    pub fn to_pretty_text(value: &Value) -> String {
+        JSON::stringify_with_replacer_and_space(&to_js(value), &JsValue::NULL, &JsValue::from(2))
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
+    }
+
     pub fn to_js(value: &Value) -> JsValue {
         match value {
             Value::Null => JsValue::NULL,
@@ -246,6 +262,13 @@ mod imp {
         }
     }
 }
+
+/// A value and its indented text, the same from both printers.
+#[doc(hidden)]
+pub const PRETTY: (&str, &str) = (
+    r#"{"a":[1,{"b":null}],"c":{},"d":[]}"#,
+    "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"c\": {},\n  \"d\": []\n}",
+);
 
 /// The contract both parsers keep: a text, and what it must give (`Ok` with the
 /// compact text of the value, or `Err(cut_short)`). Run natively by the tests
@@ -293,6 +316,11 @@ mod tests {
             let want = want.map(str::to_string);
             assert_eq!(got, want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn the_native_printer_indents_as_the_browser_does() {
+        assert_eq!(to_pretty_text(&parse(PRETTY.0).unwrap()), PRETTY.1);
     }
 
     #[test]

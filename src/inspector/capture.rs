@@ -129,7 +129,7 @@ impl CapturedBody {
                 .iter()
                 .map(|(k, f)| (k.clone(), Value::String(f.shown().to_string())))
                 .collect();
-            serde_json::to_string_pretty(&object).unwrap_or_default()
+            crate::json::to_pretty_text(&Value::Object(object))
         } else {
             fields
                 .iter()
@@ -287,7 +287,7 @@ fn raw_pairs(json: bool, text: &str) -> (Vec<(String, String)>, bool) {
             .collect();
         return (pairs, true);
     }
-    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
+    let Ok(Value::Object(map)) = crate::json::parse(text) else {
         return (Vec::new(), false);
     };
     let members = map.len();
@@ -328,10 +328,10 @@ fn redact_query(provider: ProviderId, url: &str) -> String {
 }
 
 fn capture_response(resp: &HttpResponse, sent: &Sent) -> CapturedResponse {
-    let body = match serde_json::from_str::<Value>(&resp.body) {
+    let body = match crate::json::parse(&resp.body) {
         Ok(mut value) => {
             redact_json(&mut value, sent);
-            serde_json::to_string_pretty(&value).unwrap_or_default()
+            crate::json::to_pretty_text(&value)
         }
         // Text that echoes a secret is hidden whole: where the dots would fall
         // in it tells how long, and where, the secret was.
@@ -392,7 +392,8 @@ struct Sent(Vec<String>);
 
 impl Sent {
     fn add(&mut self, secret: &str) {
-        let json = serde_json::to_string(secret).unwrap_or_default();
+        // Encoded as the widget encodes a JSON body.
+        let json = crate::json::to_text(&Value::from(secret));
         for form in [
             secret.to_string(),
             encode(secret),

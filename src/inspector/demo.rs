@@ -49,7 +49,7 @@ async fn control(
     let response = send_uncaptured(&request, 10_000, &Cancel::new())
         .await
         .map_err(|_| "the emulator did not answer".to_string())?;
-    let value: Value = serde_json::from_str(&response.body).unwrap_or(Value::Null);
+    let value = crate::json::parse(&response.body).unwrap_or(Value::Null);
     if response.is_success() {
         Ok(value)
     } else {

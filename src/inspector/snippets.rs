@@ -30,7 +30,7 @@ fn sq(text: &str) -> String {
 
 /// A Python string literal (JSON's string syntax is Python's too).
 fn py(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+    crate::json::to_text(&serde_json::Value::from(text))
 }
 
 /// A URL's path without its query: the snippet's first comment, the inspector's summary.
@@ -155,7 +155,7 @@ pub fn curl(ex: &Exchange) -> String {
             pipe = format!(
                 "printf '%s' \"${stdin_var}\" | python3 -c {} {} | ",
                 sq(&program),
-                sq(&serde_json::Value::Object(plain).to_string())
+                sq(&crate::json::to_text(&serde_json::Value::Object(plain)))
             );
             args.push("--data-binary @-".into());
         }

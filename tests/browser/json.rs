@@ -2,7 +2,7 @@
 //! `JSON.stringify`) keep the same contract as serde_json's, which the native
 //! tests run: the same table, the same answers.
 
-use lab_login::json::{self, CONTRACT, MAX_DEPTH};
+use lab_login::json::{self, CONTRACT, MAX_DEPTH, PRETTY};
 use serde_json::Value;
 use wasm_bindgen_test::*;
 
@@ -14,6 +14,14 @@ fn the_browser_parser_keeps_the_contract() {
             .map_err(|e| e.cut_short);
         assert_eq!(got, want.map(str::to_string), "{text:?}");
     }
+}
+
+#[wasm_bindgen_test]
+fn the_browser_printer_indents_as_serde_json_does() {
+    assert_eq!(
+        json::to_pretty_text(&json::parse(PRETTY.0).unwrap()),
+        PRETTY.1
+    );
 }
 
 #[wasm_bindgen_test]
