@@ -73,12 +73,13 @@ pub fn App(
     };
     #[cfg(not(feature = "teaching"))]
     let demo = |_: ProviderId| ();
-    provide_context(ConfigCtx(StoredValue::new(config)));
+    let config = StoredValue::new(config);
+    provide_context(ConfigCtx(config));
     let widget = WidgetId(format!("lab-login-{}", next_instance()));
     provide_context(widget.clone());
     let host = Host::new(host);
     provide_context(host);
-    let sessions = Sessions::join(offers, host);
+    let sessions = Sessions::join(offers, host, config);
     provide_context(sessions);
     // Timers are throttled in background tabs, so expiry is also checked on every
     // read (`Sessions::get`, the store) and before every request (`client`); this

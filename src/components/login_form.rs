@@ -6,6 +6,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use super::state::{ConfigCtx, Host, Sessions, Tr, WidgetId};
 use crate::client;
@@ -22,7 +23,6 @@ use crate::providers::{ApiError, ProviderId};
 const DEFAULT_RATE_LIMIT_SECS: u64 = 30;
 
 /// What one submit asks for. Deliberately not `Debug`: it holds a password.
-#[derive(Clone)]
 enum Attempt {
     Password { username: String, password: String },
     Key(ApiKey),
@@ -75,11 +75,66 @@ pub fn LoginForm(
     };
 
     let host_for_errors = host.clone();
-    let submit = Action::new_local(move |attempt: &Attempt| {
-        let attempt = attempt.clone();
-        let config = config.get_value();
-        async move {
-            match attempt {
+    // What a finished attempt changes on screen. Not called once the form is gone.
+    let settle = move |result: Result<crate::providers::Session, ApiError>| match result {
+        Ok(session) => {
+            error.set(None);
+            failures.set(0);
+            wait_until.set(None);
+            sessions.add(session);
+        }
+        Err(err) => {
+            let pasted_token = provider == ProviderId::Nomad && use_key.get_untracked();
+            let message = match &err {
+                ApiError::WrongCredentials { .. } if pasted_token => t.get("form.token-refused"),
+                _ => t.with(|m| error_message(m, provider, &host_for_errors, &err)),
+            };
+            let mut shown = Shown {
+                message,
+                detail: provider_detail(&err).map(str::to_string),
+            };
+            match &err {
+                ApiError::WrongCredentials { .. } => {
+                    let n = failures.get_untracked() + 1;
+                    failures.set(n);
+                    if let Some(secs) = backoff_after_failures(n) {
+                        wait_until.set(Some(now_ms() + secs * 1000));
+                        let wait = t.with(|m| format_duration_words(m, secs));
+                        shown.message.push_str(&t.fmt(
+                            "form.slow-down",
+                            &[
+                                ("n", &n.to_string()),
+                                ("wait", &wait),
+                                ("provider", provider.display_name()),
+                            ],
+                        ));
+                    }
+                }
+                ApiError::RateLimited { retry_after_secs } => {
+                    let secs = retry_after_secs.unwrap_or(DEFAULT_RATE_LIMIT_SECS).max(1);
+                    wait_until.set(Some(now_ms() + secs * 1000));
+                }
+                _ => {}
+            }
+            let message = shown.message.clone();
+            error.set(Some(shown));
+            // After the message has rendered: an empty region is not displayed and cannot take focus.
+            request_animation_frame(move || {
+                if let Some(el) = error_ref.try_get_untracked().flatten() {
+                    let _ = el.focus();
+                }
+            });
+            // Last: the host's listener may unmount the widget.
+            host_hooks.error(provider, &err, &message);
+        }
+    };
+    // One attempt at a time: the form is busy until it has an answer.
+    let busy = RwSignal::new(false);
+    let send = move |attempt: Attempt| {
+        busy.set(true);
+        let (config, settle) = (config.get_value(), settle.clone());
+        spawn_local(async move {
+            let result = match attempt {
                 Attempt::Password { username, password } => {
                     client::sign_in(&config, provider, &username, password).await
                 }
@@ -89,70 +144,13 @@ pub fn LoginForm(
                 Attempt::NomadToken(token) => {
                     client::sign_in_with_nomad_token(&config, &token).await
                 }
+            };
+            // The widget may have been unmounted while the request ran.
+            if busy.try_set(false).is_none() {
+                settle(result);
             }
-        }
-    });
-    let busy = submit.pending();
-
-    Effect::new(move |_| {
-        let Some(result) = submit.value().get() else {
-            return;
-        };
-        match result {
-            Ok(session) => {
-                error.set(None);
-                failures.set(0);
-                wait_until.set(None);
-                sessions.add(session);
-            }
-            Err(err) => {
-                let pasted_token = provider == ProviderId::Nomad && use_key.get_untracked();
-                let message = match &err {
-                    ApiError::WrongCredentials { .. } if pasted_token => {
-                        t.get("form.token-refused")
-                    }
-                    _ => t.with(|m| error_message(m, provider, &host_for_errors, &err)),
-                };
-                let mut shown = Shown {
-                    message,
-                    detail: provider_detail(&err).map(str::to_string),
-                };
-                match &err {
-                    ApiError::WrongCredentials { .. } => {
-                        let n = failures.get_untracked() + 1;
-                        failures.set(n);
-                        if let Some(secs) = backoff_after_failures(n) {
-                            wait_until.set(Some(now_ms() + secs * 1000));
-                            let wait = t.with(|m| format_duration_words(m, secs));
-                            shown.message.push_str(&t.fmt(
-                                "form.slow-down",
-                                &[
-                                    ("n", &n.to_string()),
-                                    ("wait", &wait),
-                                    ("provider", provider.display_name()),
-                                ],
-                            ));
-                        }
-                    }
-                    ApiError::RateLimited { retry_after_secs } => {
-                        let secs = retry_after_secs.unwrap_or(DEFAULT_RATE_LIMIT_SECS).max(1);
-                        wait_until.set(Some(now_ms() + secs * 1000));
-                    }
-                    _ => {}
-                }
-                let message = shown.message.clone();
-                error.set(Some(shown));
-                // After the message has rendered: an empty region is not displayed and cannot take focus.
-                request_animation_frame(move || {
-                    if let Some(el) = error_ref.try_get_untracked().flatten() {
-                        let _ = el.focus();
-                    }
-                });
-                // Last: the host's listener may unmount the widget.
-                host_hooks.error(provider, &err, &message);
-            }
-        }
-    });
+        });
+    };
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -215,7 +213,7 @@ pub fn LoginForm(
             }
         };
         error.set(None);
-        submit.dispatch(attempt);
+        send(attempt);
     };
 
     let on_key =

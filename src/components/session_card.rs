@@ -109,10 +109,12 @@ fn NebulaBalance(
     let ConfigCtx(config) = expect_context::<ConfigCtx>();
     let t = expect_context::<Tr>();
     let host = session.base_url.clone();
-    let balance = LocalResource::new(move || {
-        let session = session.clone();
-        let config = config.get_value();
-        async move { client::nebula_credits(&config, &session).await }
+    let balance = RwSignal::new(None::<Result<f64, ApiError>>);
+    let config = config.get_value();
+    spawn_local(async move {
+        let answer = client::nebula_credits(&config, &session).await;
+        // The card may be gone by now; then nobody needs the answer.
+        balance.try_set(Some(answer));
     });
     // A refused token or key ends the session, with the reason shown.
     let reject_host = host.clone();

@@ -139,13 +139,20 @@ pub struct Sessions {
     pub now: RwSignal<u64>,
     /// The providers and base URLs this widget offers.
     offers: StoredValue<Vec<(ProviderId, String)>>,
+    /// The widget's configuration: another tab's sign-out uses it to tell the
+    /// server (Siminars), after this widget may be gone.
+    config: StoredValue<Config>,
 }
 
 impl Sessions {
     /// Joins the page's sessions for the providers this widget offers; leaves
     /// them when the widget is unmounted. Sessions that already exist (restored
     /// after a reload, or signed in by another widget) are announced as restored.
-    pub fn join(offers: Vec<(ProviderId, String)>, host: Host) -> Self {
+    pub fn join(
+        offers: Vec<(ProviderId, String)>,
+        host: Host,
+        config: StoredValue<Config>,
+    ) -> Self {
         let id = next_instance();
         let now = now_ms();
         let this = Self {
@@ -153,6 +160,7 @@ impl Sessions {
             ended: RwSignal::new(None),
             now: RwSignal::new(now),
             offers: StoredValue::new(offers.clone()),
+            config,
         };
         other_tabs::listen();
         let existing = HUB.with(|hub| {
@@ -209,7 +217,7 @@ impl Sessions {
     /// Adds or replaces the session for its provider and base URL, in every widget
     /// that offers them, and keeps it in sessionStorage.
     pub fn add(&self, session: Session) {
-        let config = use_context::<ConfigCtx>().and_then(|c| c.0.try_get_value());
+        let config = self.config.try_get_value();
         deliver(HUB.with(|hub| {
             let mut hub = hub.borrow_mut();
             if let Some(config) = config {
