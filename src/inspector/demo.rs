@@ -63,19 +63,27 @@ async fn control(
 
 /// The emulator's demo accounts, fetched once for a widget's every tab.
 #[derive(Clone, Copy)]
-pub struct DemoAccounts(LocalResource<Vec<DemoAccount>>);
+pub struct DemoAccounts(RwSignal<Vec<DemoAccount>>);
 
 impl DemoAccounts {
     pub fn load(emulator: String) -> Self {
-        Self(LocalResource::new(move || accounts(emulator.clone())))
+        let all = RwSignal::new(Vec::new());
+        spawn_local(async move {
+            let fetched = accounts(emulator).await;
+            // The widget may be gone by now.
+            all.try_set(fetched);
+        });
+        Self(all)
     }
 
     /// The accounts of `provider`, once they have arrived.
     fn of(&self, provider: ProviderId) -> Vec<DemoAccount> {
-        let all = self.0.get().unwrap_or_default();
-        all.into_iter()
-            .filter(|a| a.provider == provider.key())
-            .collect()
+        self.0.with(|all| {
+            all.iter()
+                .filter(|a| a.provider == provider.key())
+                .cloned()
+                .collect()
+        })
     }
 }
 
