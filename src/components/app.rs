@@ -1,6 +1,7 @@
 //! The widget: a tab per configured provider with its sign-in form, and a card
 //! per signed-in session. Owns the shared state and the one-second clock.
 
+use leptos::either::EitherOf3;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -198,12 +199,12 @@ pub fn App(
                     hidden=move || selected.get() != Some(p)
                 >
                     {move || match signed_in.get().and_then(|_| session_of(p)) {
-                        Some(session) => view! {
+                        Some(session) => EitherOf3::A(view! {
                             <SessionCard session=session />
                             {(p == ProviderId::Nomad).then(|| view! { <NomadUploads /> })}
-                        }.into_any(),
-                        None if opened.get() => view! { <LoginForm provider=p /> }.into_any(),
-                        None => ().into_any(),
+                        }),
+                        None if opened.get() => EitherOf3::B(view! { <LoginForm provider=p /> }),
+                        None => EitherOf3::C(()),
                     }}
                     {demo(p)}
                 </div>

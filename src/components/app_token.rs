@@ -2,6 +2,7 @@
 //! copy button: the token goes to the clipboard only when asked, never into the
 //! page, and is never stored.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -99,8 +100,8 @@ pub fn NomadAppToken() -> impl IntoView {
             <div aria-live="polite" data-testid="app-token-result">
                 {move || match state.get() {
                     State::Idle | State::Working => None,
-                    State::Failed(message) => Some(view! { <p class="lab-login__error-text">{message}</p> }.into_any()),
-                    State::Ready { lifetime, copied, .. } => Some(view! {
+                    State::Failed(message) => Some(Either::Left(view! { <p class="lab-login__error-text">{message}</p> })),
+                    State::Ready { lifetime, copied, .. } => Some(Either::Right(view! {
                         <p>{t.fmt("app-token.ready", &[("lifetime", &t.with(|m| format_duration_words(m, lifetime)))])}</p>
                         <div class="lab-login__row">
                             <button type="button" class="lab-login__secondary" data-testid="app-token-copy" on:click=copy>
@@ -109,7 +110,7 @@ pub fn NomadAppToken() -> impl IntoView {
                             <button type="button" class="lab-login__secondary" data-testid="app-token-dismiss"
                                 on:click=move |_| state.set(State::Idle)>{t.get("app-token.done")}</button>
                         </div>
-                    }.into_any()),
+                    })),
                 }}
             </div>
         </details>

@@ -3,6 +3,7 @@
 //! attempt; errors appear in a live region that takes focus. After a rate
 //! limit, or three wrong passwords in a row, the form waits before it sends again.
 
+use leptos::either::EitherOf3;
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
@@ -255,17 +256,17 @@ pub fn LoginForm(
                 </Show>
                 {match forgot_password {
                     // The provider's own page, in a new tab that cannot reach back to this one.
-                    Some(url) => view! {
+                    Some(url) => EitherOf3::A(view! {
                         <p class="lab-login__forgot">
                             <a href=url target="_blank" rel="noopener noreferrer" data-testid="forgot-password">
                                 {t.get("form.forgot")}<span class="lab-login__sr">{t.fmt("form.forgot-new-tab", &[("provider", name)])}</span>
                             </a>
                         </p>
-                    }.into_any(),
-                    None if provider == ProviderId::Siminars => view! {
+                    }),
+                    None if provider == ProviderId::Siminars => EitherOf3::B(view! {
                         <p class="lab-login__hint" data-testid="forgot-password">{t.get("form.forgot-siminars")}</p>
-                    }.into_any(),
-                    None => ().into_any(),
+                    }),
+                    None => EitherOf3::C(()),
                 }}
             </div>
             {matches!(provider, ProviderId::Nomad | ProviderId::Nebula).then(|| {

@@ -3,6 +3,7 @@
 //! too. A 401 ends the NOMAD session with the reason. Names are rendered as
 //! text, so a hostile upload name stays a name.
 
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -198,16 +199,16 @@ pub fn NomadUploads() -> impl IntoView {
                 </span>
             </div>
             {move || match loaded.get() {
-                Loaded::Nothing => view! { <p data-testid="uploads-state">{t.get("uploads.loading-first")}</p> }.into_any(),
-                Loaded::Failed { message, out_of_range } => view! {
+                Loaded::Nothing => EitherOf4::A(view! { <p data-testid="uploads-state">{t.get("uploads.loading-first")}</p> }),
+                Loaded::Failed { message, out_of_range } => EitherOf4::B(view! {
                     <div class="lab-login__error" role="alert" data-testid="uploads-error">
                         <p>{message}</p>
                         <button type="button" class="lab-login__secondary" on:click=move |_| if out_of_range { go(1) } else { refresh.update(|n| *n += 1) }>
                             {t.get(if out_of_range { "uploads.first-page" } else { "uploads.try-again" })}
                         </button>
                     </div>
-                }.into_any(),
-                Loaded::Page(page) if page.uploads.is_empty() => view! {
+                }),
+                Loaded::Page(page) if page.uploads.is_empty() => EitherOf4::C(view! {
                     <p class="lab-login__empty" data-testid="uploads-empty">
                         {if query.with(|q| q.is_published.is_some() || q.is_processing.is_some()) {
                             {t.get("uploads.none-match")}
@@ -215,8 +216,8 @@ pub fn NomadUploads() -> impl IntoView {
                             {t.get("uploads.none")}
                         }}
                     </p>
-                }.into_any(),
-                Loaded::Page(page) => view! {
+                }),
+                Loaded::Page(page) => EitherOf4::D(view! {
                     <div class="lab-login__table-wrap" tabindex="0" role="region" aria-label=t.get("uploads.table")>
                         <table class="lab-login__table" data-testid="uploads-table">
                             <thead><tr>
@@ -240,7 +241,7 @@ pub fn NomadUploads() -> impl IntoView {
                     {(page.skipped > 0).then(|| view! {
                         <p class="lab-login__hint">{t.fmt("uploads.skipped", &[("n", &page.skipped.to_string())])}</p>
                     })}
-                }.into_any(),
+                }),
             }}
             {move || page_span().map(|span| {
                 let page = query.with(|q| q.page);
