@@ -172,11 +172,11 @@ pub fn App(
                         on:click=move |_| selected.set(Some(p))
                     >
                         {p.display_name()}
-                        <Show when=move || sessions.has(p)>
-                            // A mark that is not colour alone, and a name for screen readers.
+                        // A mark that is not colour alone, and a name for screen readers.
+                        {move || sessions.has(p).then(|| view! {
                             <span class="lab-login__mark" aria-hidden="true">" ✓"</span>
                             <span class="lab-login__sr" data-testid="signed-in-mark">{t.get("tab.signed-in")}</span>
-                        </Show>
+                        })}
                     </button>
                 }).collect_view()}
             </div>

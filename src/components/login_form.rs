@@ -251,9 +251,9 @@ pub fn LoginForm(
                         <span class="lab-login__sr">{t.get("form.password-suffix")}</span>
                     </button>
                 </div>
-                <Show when=move || caps_lock.get()>
+                {move || caps_lock.get().then(|| view! {
                     <p class="lab-login__caps" data-testid="caps-lock">{t.get("form.caps-lock")}</p>
-                </Show>
+                })}
                 {match forgot_password {
                     // The provider's own page, in a new tab that cannot reach back to this one.
                     Some(url) => EitherOf3::A(view! {

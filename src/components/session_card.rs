@@ -88,11 +88,11 @@ pub fn SessionCard(
                     }}
                 </span>
             </p>
-            <Show when=expiring>
+            {move || expiring().then(|| view! {
                 <p class="lab-login__warning" role="alert" data-testid="expiry-warning">
                     {t.get("session.expiring")}
                 </p>
-            </Show>
+            })}
             {(provider == ProviderId::Nebula).then(|| view! { <NebulaBalance session=session.clone() /> })}
             {(provider == ProviderId::Nomad && kind == TokenKind::Access).then(|| view! { <NomadAppToken /> })}
         </section>
