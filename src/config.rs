@@ -411,7 +411,15 @@ impl Config {
                 .map(|s| -> Result<SiminarsEndpoint, ConfigError> {
                     let apitoken = match s.apitoken {
                         Value::String(t) if !t.trim().is_empty() => t.trim().to_string(),
-                        Value::Number(n) => n.to_string(),
+                        // Only a whole number that JSON.parse keeps exactly: a longer one
+                        // would be sent rounded, as another credential.
+                        Value::Number(n) => match n.as_u64().filter(|u| *u < 1 << 53) {
+                            Some(u) => u.to_string(),
+                            None => return Err(ConfigError(
+                                "siminars.apitoken: write a long or fractional number as a string"
+                                    .into(),
+                            )),
+                        },
                         _ => {
                             return Err(ConfigError(
                                 "siminars.apitoken must be a non-empty string or a number".into(),
@@ -801,6 +809,14 @@ pub(crate) mod tests {
             (
                 r#"{"siminars": {"url": "https://s", "apitoken": ""}}"#,
                 "siminars.apitoken",
+            ),
+            (
+                r#"{"siminars": {"url": "https://s", "apitoken": 12345678901234567890}}"#,
+                "siminars.apitoken: write a long",
+            ),
+            (
+                r#"{"siminars": {"url": "https://s", "apitoken": 2.5}}"#,
+                "siminars.apitoken: write a long",
             ),
             (
                 r#"{"options": {"request_timeout_secs": 0}}"#,

@@ -12,7 +12,11 @@
 //!   too large for an `f64` makes the text invalid;
 //! - nesting deeper than [`MAX_DEPTH`] makes the text invalid, so a hostile answer
 //!   cannot exhaust the stack;
-//! - a text that ends inside a value is *cut short*, any other fault *invalid*.
+//! - a text that ends inside a string, an array or an object is *cut short*, any
+//!   other fault *invalid* (both sides decide it with the same function);
+//! - one difference remains: a lone UTF-16 surrogate (`"\ud800"`) is invalid to
+//!   serde_json, while the browser keeps it and the conversion to Rust makes it
+//!   U+FFFD.
 
 use serde_json::Value;
 
@@ -61,7 +65,6 @@ pub fn to_text(value: &Value) -> String {
 
 /// Whether a text that failed to parse ended inside a string, an array or an
 /// object: then it was cut short rather than wrong.
-#[cfg(any(test, target_arch = "wasm32"))]
 fn ends_inside_a_value(text: &str) -> bool {
     if text.trim().is_empty() {
         return true;
@@ -119,7 +122,7 @@ mod imp {
 
     pub fn parse(text: &str) -> Result<Value, NotJson> {
         let value: Value = serde_json::from_str(text).map_err(|e| NotJson {
-            cut_short: e.is_eof(),
+            cut_short: ends_inside_a_value(text),
             detail: e.to_string(),
         })?;
         normalise(value, 0)
@@ -241,23 +244,16 @@ mod imp {
             Value::Number(n) => JsValue::from_f64(n.as_f64().unwrap_or(0.0)),
             Value::String(s) => JsValue::from_str(s),
             Value::Array(items) => items.iter().map(to_js).collect::<Array>().into(),
+            // Own data properties, as JSON.parse makes them: assigning would run
+            // setters the page put on Object.prototype (and `__proto__` would set the prototype).
             Value::Object(map) => {
-                let object = Object::new();
-                for (k, v) in map {
-                    let (key, value) = (JsValue::from_str(k), to_js(v));
-                    if k == "__proto__" {
-                        // Assigning would set the prototype; define an own property, as JSON.parse does.
-                        let field = Object::new();
-                        let _ = Reflect::set(&field, &"value".into(), &value);
-                        for flag in ["writable", "enumerable", "configurable"] {
-                            let _ = Reflect::set(&field, &flag.into(), &JsValue::TRUE);
-                        }
-                        Object::define_property(&object, &key, &field);
-                    } else {
-                        let _ = Reflect::set(&object, &key, &value);
-                    }
-                }
-                object.into()
+                let entries: Array = map
+                    .iter()
+                    .map(|(k, v)| Array::of2(&JsValue::from_str(k), &to_js(v)))
+                    .collect();
+                Object::from_entries(&entries)
+                    .map(JsValue::from)
+                    .unwrap_or(JsValue::NULL)
             }
         }
     }
@@ -291,6 +287,8 @@ pub const CONTRACT: &[(&str, Result<&str, bool>)] = &[
     ("1e400", Err(false)),
     ("-1e400", Err(false)),
     (" [1, 2] ", Ok("[1,2]")),
+    ("tru", Err(false)),
+    ("{'a': [1", Err(true)),
     ("", Err(true)),
     ("{", Err(true)),
     (r#"{"a": [1, 2"#, Err(true)),

@@ -40,6 +40,10 @@ pub enum Fault {
     Empty,
     /// 200 with a 10 MiB JSON body.
     Large,
+    /// 200 with arrays nested 100,000 deep: valid JSON that must not exhaust a stack.
+    Nested,
+    /// 200 with a number too large for an `f64` (`1e400`) where a token's lifetime goes.
+    HugeNumber,
     /// The connection closes in the middle of the answer.
     Drop,
     /// 200 with an HTML page (a captive portal, a misrouted proxy).
@@ -79,7 +83,7 @@ pub enum Fault {
 
 pub const FAULT_NAMES: &str =
     "latency=MS, html500, html200, 500[=RETRY_AFTER], 502[=RETRY_AFTER], 503[=RETRY_AFTER], 503-bare, 429[=RETRY_AFTER], 429-bare, \
-     truncated, wrong-content-type, wrong-shape, wrong-types, empty, large, never-ends, drop, no-cors-500, cors-refused, \
+     truncated, wrong-content-type, wrong-shape, wrong-types, empty, large, nested, huge-number, never-ends, drop, no-cors-500, cors-refused, \
      redirect=PORT, expired-token, far-future-token, not-jwt-token, foreign-page-urls=PORT, uploads-missing-fields, uploads-wrong-total";
 
 impl Fault {
@@ -101,6 +105,8 @@ impl Fault {
             "wrong-content-type" => Self::WrongContentType,
             "empty" => Self::Empty,
             "large" => Self::Large,
+            "nested" => Self::Nested,
+            "huge-number" => Self::HugeNumber,
             "drop" => Self::Drop,
             "html200" => Self::Html200,
             "wrong-shape" => Self::WrongShape,
@@ -222,6 +228,16 @@ pub async fn apply(State(state): State<Shared>, req: Request, next: Next) -> Res
             Response::from_parts(parts, Body::empty())
         }
         Fault::Large => ([(header::CONTENT_TYPE, "application/json")], Body::from(large_body())).into_response(),
+        Fault::Nested => {
+            let depth = 100_000;
+            let body = "[".repeat(depth) + &"]".repeat(depth);
+            ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+        }
+        Fault::HugeNumber => (
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"access_token": "a.b.c", "expires_in": 1e400, "data": {"jwtToken": "a.b.c", "authtoken": "x"}}"#,
+        )
+            .into_response(),
         Fault::Html200 => (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
             "<!DOCTYPE html><html><body><h1>Welcome to the guest network</h1><p>Please sign in to continue.</p></body></html>",

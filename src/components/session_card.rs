@@ -109,6 +109,8 @@ fn NebulaBalance(
     let ConfigCtx(config) = expect_context::<ConfigCtx>();
     let t = expect_context::<Tr>();
     let host = session.base_url.clone();
+    // A signal filled by one task, not a `LocalResource` (whose async machinery
+    // costs the bundle kilobytes for this one request).
     let balance = RwSignal::new(None::<Result<f64, ApiError>>);
     let config = config.get_value();
     spawn_local(async move {

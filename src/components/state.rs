@@ -95,7 +95,7 @@ impl Host {
         );
         let hooks = self.0.try_get_value().unwrap_or_default();
         if let Some(callback) = hooks.on_signed_in {
-            let value = json_to_js(&events::host_session(session, restored));
+            let value = crate::json::to_js(&events::host_session(session, restored));
             if let Err(err) = callback.call1(&JsValue::NULL, &value) {
                 web_sys::console::error_2(&"lab-login: onSignedIn threw".into(), &err);
             }
@@ -116,15 +116,11 @@ impl Host {
         let init = web_sys::CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);
-        init.set_detail(&json_to_js(detail));
+        init.set_detail(&crate::json::to_js(detail));
         if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
             let _ = element.dispatch_event(&event);
         }
     }
-}
-
-fn json_to_js(value: &Value) -> JsValue {
-    crate::json::to_js(value)
 }
 
 /// What one widget sees of the page's sessions, and how it changes them.

@@ -165,10 +165,16 @@ pub fn DemoControls(
     let ask = move |path: &'static str, body: Value, done: String| {
         spawn_local(async move {
             let result = control(&emulator.get_value(), provider, path, Some(body)).await;
-            status.try_set(Some(match result {
-                Ok(_) => done,
-                Err(why) => t.fmt("demo.refused", &[("why", &why)]),
-            }));
+            // The widget may be gone by now: read its wording only if it is not.
+            let shown = match result {
+                Ok(_) => Some(done),
+                Err(why) => {
+                    t.0.try_with_value(|m| m.fmt("demo.refused", &[("why", &why)]))
+                }
+            };
+            if let Some(shown) = shown {
+                status.try_set(Some(shown));
+            }
         });
     };
     let on_fill = move |_| {

@@ -24,7 +24,8 @@ const wasmFile = fetch(besideBundle(PINNED.wasm.name), { integrity: PINNED.wasm.
 // Compiled as its bytes arrive, while the stylesheet and the configuration load
 // (a server that does not say application/wasm gets the slower whole-file path).
 const compiledWasm = wasmFile.then((r) =>
-  ((r.headers.get('Content-Type') || '').split(';')[0].trim() === 'application/wasm'
+  // Exactly application/wasm, as compileStreaming demands (parameters make it refuse).
+  ((r.headers.get('Content-Type') || '').trim().toLowerCase() === 'application/wasm'
     ? WebAssembly.compileStreaming(r)
     : r.arrayBuffer().then((bytes) => WebAssembly.compile(bytes)))
     .catch((error) => {
