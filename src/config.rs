@@ -142,33 +142,20 @@ impl ConfigFile {
                 "nomad", "nemo", "siminars", "nebula", "options", "messages", "demo",
             ],
         )?;
-        let endpoint = |key: &'static str| -> Result<Option<Option<EndpointFile>>, ConfigError> {
-            file.provider(key, ENDPOINT_KEYS)?
-                .map(|e| {
-                    e.map(|o| {
-                        Ok(EndpointFile {
-                            url: o.required_text("url")?,
-                            forgot_password_url: o.text("forgot_password_url")?,
-                        })
-                    })
-                    .transpose()
-                })
-                .transpose()
-        };
-        let siminars = file
-            .provider("siminars", SIMINARS_KEYS)?
-            .map(|e| {
-                e.map(|o| {
-                    Ok(SiminarsFile {
-                        url: o.required_text("url")?,
-                        forgot_password_url: o.text("forgot_password_url")?,
-                        apitoken: o.get("apitoken").cloned().unwrap_or(Value::Null),
-                        content_type: o.text("content_type")?,
-                    })
-                })
-                .transpose()
+        let endpoint = |o: &Object| {
+            Ok(EndpointFile {
+                url: o.required_text("url")?,
+                forgot_password_url: o.text("forgot_password_url")?,
             })
-            .transpose()?;
+        };
+        let siminars = file.provider("siminars", SIMINARS_KEYS, |o| {
+            Ok(SiminarsFile {
+                url: o.required_text("url")?,
+                forgot_password_url: o.text("forgot_password_url")?,
+                apitoken: o.get("apitoken").cloned().unwrap_or(Value::Null),
+                content_type: o.text("content_type")?,
+            })
+        })?;
         let options = match file.get("options") {
             None => OptionsFile::default(),
             Some(v) => {
@@ -217,10 +204,10 @@ impl ConfigFile {
             .map(|v| Object::new("demo", v, &["emulator"])?.required_text("emulator"))
             .transpose()?;
         Ok(Self {
-            nomad: endpoint("nomad")?,
-            nemo: endpoint("nemo")?,
+            nomad: file.provider("nomad", ENDPOINT_KEYS, endpoint)?,
+            nemo: file.provider("nemo", ENDPOINT_KEYS, endpoint)?,
             siminars,
-            nebula: endpoint("nebula")?,
+            nebula: file.provider("nebula", ENDPOINT_KEYS, endpoint)?,
             options,
             messages,
             #[cfg(any(test, feature = "teaching"))]
@@ -270,16 +257,17 @@ impl<'a> Object<'a> {
         self.fields.get(key).filter(|v| !v.is_null())
     }
 
-    /// A provider's entry: absent, `null` (turned off), or its object.
-    fn provider(
+    /// A provider's entry: absent, `null` (turned off), or what `read` makes of its object.
+    fn provider<T>(
         &self,
         key: &'static str,
         known: &[&str],
-    ) -> Result<Option<Option<Object<'a>>>, ConfigError> {
+        read: impl Fn(&Object) -> Result<T, ConfigError>,
+    ) -> Result<Option<Option<T>>, ConfigError> {
         match self.fields.get(key) {
             None => Ok(None),
             Some(Value::Null) => Ok(Some(None)),
-            Some(v) => Object::new(key, v, known).map(|o| Some(Some(o))),
+            Some(v) => read(&Object::new(key, v, known)?).map(|t| Some(Some(t))),
         }
     }
 
