@@ -85,6 +85,11 @@ pub fn mount_app(config: Config) -> HtmlElement {
     host
 }
 
+/// Unmounts the widget [`mount_app`] mounted, as a host page's `unmount()` does.
+pub fn unmount_app() {
+    drop(MOUNTED.with(|m| m.borrow_mut().take()));
+}
+
 pub fn find(root: &HtmlElement, selector: &str) -> Option<HtmlElement> {
     root.query_selector(selector)
         .unwrap()

@@ -513,3 +513,36 @@ async fn a_session_the_browser_will_not_store_is_kept_in_memory_and_said_so() {
     clear();
     host.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_siminars_sign_in_that_lands_after_unmount_is_signed_out_on_the_server() {
+    clear();
+    let host = mount_app(emulator_config(10));
+    tick().await;
+    let before = stats().await;
+    let count = |s: &serde_json::Value, key: &str| s[key].as_u64().unwrap_or(0);
+    arm_fault("latency=600", "/siminars/authtoken", 1).await;
+    sign_in(&host, "siminars", "piyush@siminars.com", "Hello").await;
+    sleep(100).await;
+    // The host unmounts the widget while the answer is on its way.
+    unmount_app();
+    host.remove();
+    let mut after = stats().await;
+    for _ in 0..50 {
+        if count(&after, "requests") >= count(&before, "requests") + 2 {
+            break;
+        }
+        sleep(100).await;
+        after = stats().await;
+    }
+    assert_eq!(
+        count(&after, "requests"),
+        count(&before, "requests") + 2,
+        "the sign-in, then its sign-out"
+    );
+    assert_eq!(
+        count(&after, "siminars_live_tokens"),
+        count(&before, "siminars_live_tokens"),
+        "no token of a widget that is gone stays live on the server"
+    );
+}
