@@ -116,6 +116,13 @@ fn too_deep() -> NotJson {
     }
 }
 
+fn out_of_range() -> NotJson {
+    NotJson {
+        cut_short: false,
+        detail: "number out of range".into(),
+    }
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod imp {
     use super::*;
@@ -135,10 +142,7 @@ mod imp {
             Value::Number(n) => match (n.as_u64(), n.as_i64()) {
                 (Some(u), _) if u <= 1 << 53 => Value::from(u),
                 (_, Some(i)) if i.unsigned_abs() <= 1 << 53 => Value::from(i),
-                _ => number(n.as_f64().unwrap_or(f64::NAN)).ok_or_else(|| NotJson {
-                    cut_short: false,
-                    detail: "number out of range".into(),
-                })?,
+                _ => number(n.as_f64().unwrap_or(f64::NAN)).ok_or_else(out_of_range)?,
             },
             Value::Array(items) if depth < MAX_DEPTH => Value::Array(
                 items
@@ -189,10 +193,7 @@ mod imp {
             return Ok(Value::String(s));
         }
         if let Some(x) = v.as_f64() {
-            return number(x).ok_or_else(|| NotJson {
-                cut_short: false,
-                detail: "number out of range".into(),
-            });
+            return number(x).ok_or_else(out_of_range);
         }
         if let Some(b) = v.as_bool() {
             return Ok(Value::Bool(b));
@@ -224,17 +225,21 @@ mod imp {
     }
 
     pub fn to_text(value: &Value) -> String {
-        JSON::stringify(&to_js(value))
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_default()
+        text_of(JSON::stringify(&to_js(value)))
     }
 
     pub fn to_pretty_text(value: &Value) -> String {
-        JSON::stringify_with_replacer_and_space(&to_js(value), &JsValue::NULL, &JsValue::from(2))
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_default()
+        let indent = JsValue::from(2);
+        text_of(JSON::stringify_with_replacer_and_space(
+            &to_js(value),
+            &JsValue::NULL,
+            &indent,
+        ))
+    }
+
+    /// What `JSON.stringify` returned; it cannot fail on a value built by `to_js`.
+    fn text_of(stringified: Result<js_sys::JsString, JsValue>) -> String {
+        stringified.ok().map(String::from).unwrap_or_default()
     }
 
     pub fn to_js(value: &Value) -> JsValue {

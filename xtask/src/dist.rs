@@ -366,10 +366,16 @@ mod tests {
         );
     }
 
+    /// An empty folder of this test run's own.
+    fn scratch_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("lab-login-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
     #[test]
     fn teaching_text_in_the_embeddable_bundle_is_caught() {
-        let dir = std::env::temp_dir().join(format!("lab-login-noteach-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch_dir("noteach");
         std::fs::write(dir.join(WASM), b"\0asm ... sign in ...").unwrap();
         std::fs::write(dir.join(CSS), b".lab-login { }").unwrap();
         assert_eq!(verify_no_teaching(&dir), Ok(()));
@@ -380,8 +386,7 @@ mod tests {
 
     #[test]
     fn verify_catches_a_changed_file() {
-        let dir = std::env::temp_dir().join(format!("lab-login-verify-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch_dir("verify");
         std::fs::write(dir.join(WASM), b"wasm").unwrap();
         std::fs::write(dir.join(CSS), b"css").unwrap();
         let entry = entry_module(GLUE, &integrity(b"wasm"), &integrity(b"css")).unwrap();
