@@ -2,7 +2,8 @@
 //!
 //! cargo builds the wasm, wasm-bindgen-cli writes the glue, npm binaryen's
 //! wasm-opt shrinks it, and this file folds the glue into one self-starting
-//! entry module whose text carries the sha384 of the `.wasm` and the stylesheet.
+//! entry module whose text carries the sha384 of the `.wasm` and the stylesheet
+//! (terser minifies it; see `minify.rs`).
 //! trunk is not used here: it would inject an inline start-up script (blocked by a
 //! strict CSP) and it cannot fold the glue into the entry, so pinning the entry
 //! would not pin the rest.
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use sha2::{Digest, Sha384};
 
+use crate::minify::{minify_entry, Renames};
 use crate::run::{cmd, root, status, step};
 
 /// The files of a bundle, with fixed names.
@@ -167,15 +169,27 @@ pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
     for stale in [ENTRY, WASM, CSS, TYPES] {
         let _ = std::fs::remove_file(out.join(stale));
     }
-    status(cmd(
+    // -Oz, and short names for the wasm's imports and exports (applied to the glue below).
+    let opt = cmd(
         "wasm-opt",
         &[
             "-Oz",
+            "--minify-imports-and-exports-and-modules",
             &work.join("lab-login_bg.wasm").to_string_lossy(),
             "-o",
             &out.join(WASM).to_string_lossy(),
         ],
-    ))?;
+    )
+    .stderr(std::process::Stdio::inherit())
+    .output()
+    .map_err(|e| format!("cannot run wasm-opt: {e}"))?;
+    if !opt.status.success() {
+        return Err("wasm-opt failed (see above)".into());
+    }
+    let renames = Renames::parse(
+        &String::from_utf8_lossy(&opt.stdout),
+        &crate::wasm_names::import_modules(&out.join(WASM))?,
+    )?;
     // The teaching bundle's stylesheet adds the inspector's rules; a portal's has none of them.
     let mut css = std::fs::read_to_string(root().join("style/lab-login.css"))
         .map_err(|e| format!("cannot read the stylesheet: {e}"))?;
@@ -190,7 +204,8 @@ pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
     let css = BuiltFile::read(out.join(CSS))?;
     let glue = std::fs::read_to_string(work.join("lab-login.js"))
         .map_err(|e| format!("cannot read the wasm-bindgen glue: {e}"))?;
-    let entry = entry_module(&glue, &wasm.integrity, &css.integrity)?;
+    let entry = entry_module(&renames.apply(&glue)?, &wasm.integrity, &css.integrity)?;
+    let entry = minify_entry(&entry, &work)?;
     std::fs::write(out.join(ENTRY), entry).map_err(|e| format!("cannot write the entry: {e}"))?;
     Ok(vec![BuiltFile::read(out.join(ENTRY))?, wasm, css])
 }

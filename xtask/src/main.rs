@@ -4,6 +4,7 @@
 mod bench;
 mod dist;
 mod emulator;
+mod minify;
 mod run;
 mod serve;
 mod setup;

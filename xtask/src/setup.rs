@@ -101,9 +101,10 @@ fn npm_packages() -> Result<(), String> {
         && e2e.join("node_modules/.bin/wasm-opt").exists()
         && e2e.join("node_modules/.bin/playwright").exists()
         && e2e.join("node_modules/.bin/tsc").exists()
+        && e2e.join("node_modules/.bin/terser").exists()
         && e2e.join("node_modules/axe-core/axe.min.js").exists()
     {
-        println!("  ok  npm packages (binaryen, @playwright/test, typescript) from e2e/package-lock.json");
+        println!("  ok  npm packages (binaryen, terser, @playwright/test, typescript) from e2e/package-lock.json");
         return Ok(());
     }
     if output_line("npm", &["--version"]).is_none() {

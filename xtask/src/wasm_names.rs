@@ -68,6 +68,72 @@ pub fn crate_of(name: &str) -> String {
     "(runtime and C symbols)".into()
 }
 
+/// The import section: each import's module name and kind (0 = a function).
+fn imports(s: &mut Reader) -> Option<Vec<(String, u8)>> {
+    let mut found = Vec::new();
+    for _ in 0..s.leb()? {
+        let len = s.leb()?;
+        let module = String::from_utf8_lossy(s.take(len)?).into_owned();
+        let len = s.leb()?;
+        s.take(len)?;
+        let kind = s.byte()?;
+        match kind {
+            0 => {
+                s.leb()?;
+            }
+            1 => {
+                s.byte()?;
+                let flags = s.leb()?;
+                s.leb()?;
+                if flags & 1 == 1 {
+                    s.leb()?;
+                }
+            }
+            2 => {
+                let flags = s.leb()?;
+                s.leb()?;
+                if flags & 1 == 1 {
+                    s.leb()?;
+                }
+            }
+            _ => {
+                s.byte()?;
+                s.byte()?;
+            }
+        }
+        found.push((module, kind));
+    }
+    Some(found)
+}
+
+/// The module names a `.wasm` imports from, each once.
+pub fn import_modules(path: &Path) -> Result<Vec<String>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut r = Reader {
+        bytes: &bytes,
+        at: 8,
+    };
+    let mut modules = Vec::new();
+    while r.at < bytes.len() {
+        let (Some(id), Some(size)) = (r.byte(), r.leb()) else {
+            break;
+        };
+        let Some(section) = r.take(size) else { break };
+        if id == 2 {
+            let mut s = Reader {
+                bytes: section,
+                at: 0,
+            };
+            for (module, _) in imports(&mut s).ok_or("the wasm's import section is malformed")? {
+                if !modules.contains(&module) {
+                    modules.push(module);
+                }
+            }
+        }
+    }
+    Ok(modules)
+}
+
 pub fn largest(path: &Path, n: usize) -> Result<Largest, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let parse = || -> Option<Largest> {
@@ -86,37 +152,10 @@ pub fn largest(path: &Path, n: usize) -> Result<Largest, String> {
             };
             match id {
                 2 => {
-                    for _ in 0..s.leb()? {
-                        for _ in 0..2 {
-                            let len = s.leb()?;
-                            s.take(len)?;
-                        }
-                        match s.byte()? {
-                            0 => {
-                                s.leb()?;
-                                imported += 1;
-                            }
-                            1 => {
-                                s.byte()?;
-                                let flags = s.leb()?;
-                                s.leb()?;
-                                if flags & 1 == 1 {
-                                    s.leb()?;
-                                }
-                            }
-                            2 => {
-                                let flags = s.leb()?;
-                                s.leb()?;
-                                if flags & 1 == 1 {
-                                    s.leb()?;
-                                }
-                            }
-                            _ => {
-                                s.byte()?;
-                                s.byte()?;
-                            }
-                        }
-                    }
+                    imported = imports(&mut s)?
+                        .iter()
+                        .filter(|(_, kind)| *kind == 0)
+                        .count()
                 }
                 10 => {
                     for _ in 0..s.leb()? {
