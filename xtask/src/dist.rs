@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use sha2::{Digest, Sha384};
 
-use crate::minify::{minify_entry, Renames};
+use crate::minify::{drop_glue_classes, minify_entry, Renames};
 use crate::run::{cmd, root, status, step};
+use crate::wasm_names::without_exports;
 
 /// The files of a bundle, with fixed names.
 pub const ENTRY: &str = "lab-login.js";
@@ -169,13 +170,21 @@ pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
     for stale in [ENTRY, WASM, CSS, TYPES] {
         let _ = std::fs::remove_file(out.join(stale));
     }
+    let glue = std::fs::read_to_string(work.join("lab-login.js"))
+        .map_err(|e| format!("cannot read the wasm-bindgen glue: {e}"))?;
+    let (glue, unused_exports) = drop_glue_classes(&glue)?;
+    let bindgen_wasm = std::fs::read(work.join("lab-login_bg.wasm"))
+        .map_err(|e| format!("cannot read the wasm-bindgen output: {e}"))?;
+    let trimmed = work.join("lab-login_bg.trimmed.wasm");
+    std::fs::write(&trimmed, without_exports(&bindgen_wasm, &unused_exports)?)
+        .map_err(|e| format!("cannot write {}: {e}", trimmed.display()))?;
     // -Oz, and short names for the wasm's imports and exports (applied to the glue below).
     let opt = cmd(
         "wasm-opt",
         &[
             "-Oz",
             "--minify-imports-and-exports-and-modules",
-            &work.join("lab-login_bg.wasm").to_string_lossy(),
+            &trimmed.to_string_lossy(),
             "-o",
             &out.join(WASM).to_string_lossy(),
         ],
@@ -197,13 +206,12 @@ pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
         css += &std::fs::read_to_string(root().join(extra))
             .map_err(|e| format!("cannot read {extra}: {e}"))?;
     }
-    std::fs::write(out.join(CSS), css).map_err(|e| format!("cannot write the stylesheet: {e}"))?;
+    std::fs::write(out.join(CSS), crate::minify::css(&css)?)
+        .map_err(|e| format!("cannot write the stylesheet: {e}"))?;
     std::fs::copy(root().join("src/embed").join(TYPES), out.join(TYPES))
         .map_err(|e| format!("cannot copy the TypeScript declarations: {e}"))?;
     let wasm = BuiltFile::read(out.join(WASM))?;
     let css = BuiltFile::read(out.join(CSS))?;
-    let glue = std::fs::read_to_string(work.join("lab-login.js"))
-        .map_err(|e| format!("cannot read the wasm-bindgen glue: {e}"))?;
     let entry = entry_module(&renames.apply(&glue)?, &wasm.integrity, &css.integrity)?;
     let entry = minify_entry(&entry, &work)?;
     std::fs::write(out.join(ENTRY), entry).map_err(|e| format!("cannot write the entry: {e}"))?;

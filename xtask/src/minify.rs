@@ -114,6 +114,77 @@ impl Renames {
     }
 }
 
+/// The glue without its exported classes, and the wasm exports only they used.
+///
+/// wasm-bindgen writes a class for each Rust struct exported to JavaScript. Ours
+/// come from wasm-streams (leptos' server functions, which the widget never
+/// calls): nothing in the wasm creates them, and the entry exports nothing of
+/// the glue, so no page can reach them. A class the rest of the glue names is
+/// kept reachable, and stops the build rather than break it.
+pub fn drop_glue_classes(glue: &str) -> Result<(String, Vec<String>), String> {
+    let mut kept = Vec::new();
+    let mut dropped = String::new();
+    let mut classes = Vec::new();
+    let mut lines = glue.lines();
+    while let Some(line) = lines.next() {
+        if let Some(name) = line
+            .strip_prefix("export class ")
+            .and_then(|rest| rest.strip_suffix(" {"))
+        {
+            classes.push(name.to_string());
+            dropped.push_str(line);
+            for body in lines.by_ref() {
+                dropped.push_str(body);
+                if body == "}" {
+                    break;
+                }
+            }
+            continue;
+        }
+        let owner = classes.iter().find(|class| {
+            line.starts_with(&format!("if (Symbol.dispose) {class}.prototype"))
+                || line.starts_with(&format!("const {class}Finalization = "))
+        });
+        if let Some(class) = owner {
+            dropped.push_str(line);
+            // The registry is one statement over a few lines, ending in `);`.
+            if line.starts_with(&format!("const {class}Finalization")) && !line.ends_with(';') {
+                for rest in lines.by_ref() {
+                    dropped.push_str(rest);
+                    if rest.ends_with(");") {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        kept.push(line);
+    }
+    let text = kept.join("\n") + "\n";
+    for class in &classes {
+        if text.contains(class.as_str()) {
+            return Err(format!(
+                "the glue still uses the class {class}; it cannot be dropped"
+            ));
+        }
+    }
+    let mut exports: Vec<String> = Vec::new();
+    for (at, _) in dropped.match_indices("wasm.") {
+        let name: String = dropped[at + 5..]
+            .bytes()
+            .take_while(|b| is_name_char(*b))
+            .map(char::from)
+            .collect();
+        if text.contains(&format!("wasm.{name}")) {
+            continue; // also used by the code that stays
+        }
+        if !exports.contains(&name) {
+            exports.push(name);
+        }
+    }
+    Ok((text, exports))
+}
+
 fn is_name_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
 }
@@ -141,6 +212,52 @@ fn replace_name(text: &str, old: &str, new: &str, then: &str) -> (String, usize)
     }
     out.push_str(&text[last..]);
     (out, count)
+}
+
+/// The stylesheet without its comments, indentation and blank lines (about
+/// 0.4 KB gzip); text inside quotes is kept as written.
+pub fn css(text: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' | '\'' => {
+                out.push(c);
+                loop {
+                    let Some(next) = chars.next() else {
+                        return Err("the stylesheet has a string that does not end".into());
+                    };
+                    out.push(next);
+                    if next == '\\' {
+                        out.extend(chars.next());
+                    } else if next == c {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                loop {
+                    let Some(next) = chars.next() else {
+                        return Err("the stylesheet has a comment that does not end".into());
+                    };
+                    if last == '*' && next == '/' {
+                        break;
+                    }
+                    last = next;
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    Ok(out
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n")
 }
 
 /// Where the entry's pinned values start and end. They stay as written, before
@@ -243,6 +360,32 @@ mod tests {
         assert!(renamed.contains("wasm.d(1); new Uint8Array(wasm.c.buffer);"));
         assert!(renamed.contains("{ \"a\": import0 }"));
         assert!(!renamed.contains("3b5c3071"));
+    }
+
+    const CLASSES: &str = "export class Source {\n    free() {\n        wasm.__wbg_source_free(this.ptr, 0);\n    }\n    pull(c) {\n        return wasm.source_pull(this.ptr, c);\n    }\n}\nif (Symbol.dispose) Source.prototype[Symbol.dispose] = Source.prototype.free;\n\nfunction kept() { return wasm.__wbindgen_malloc(1); }\nconst SourceFinalization = (typeof FinalizationRegistry === 'undefined')\n    ? { register: () => {}, unregister: () => {} }\n    : new FinalizationRegistry(ptr => wasm.__wbg_source_free(ptr, 1));\nexport { initSync };\n";
+
+    #[test]
+    fn drops_the_glues_classes_and_names_the_exports_only_they_used() {
+        let (glue, exports) = drop_glue_classes(CLASSES).unwrap();
+        assert_eq!(
+            glue,
+            "\nfunction kept() { return wasm.__wbindgen_malloc(1); }\nexport { initSync };\n"
+        );
+        assert_eq!(exports, ["__wbg_source_free", "source_pull"]);
+        // A glue that still names the class keeps it reachable: refused.
+        let used = CLASSES.replace("function kept() {", "function kept() { new Source();");
+        assert!(drop_glue_classes(&used).unwrap_err().contains("Source"));
+    }
+
+    #[test]
+    fn css_loses_comments_and_indentation_but_never_quoted_text() {
+        let sheet = "/* theming */\n.a {\n  /* why */ color: red;\n\n  content: \" /* kept */ \\\" \";\n}\n";
+        assert_eq!(
+            css(sheet).unwrap(),
+            ".a {\ncolor: red;\ncontent: \" /* kept */ \\\" \";\n}\n"
+        );
+        assert!(css(".a { content: \"open }").is_err());
+        assert!(css(".a { } /* open").is_err());
     }
 
     #[test]

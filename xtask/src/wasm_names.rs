@@ -1,6 +1,7 @@
-//! The largest functions and crates of a `.wasm`, read from its code and name
-//! sections (the build before wasm-opt, which still has names). A few dozen
-//! lines instead of installing twiggy: bench only needs sizes by name.
+//! Names in a `.wasm`: the largest functions and crates, read from its code and
+//! name sections (the build before wasm-opt, which still has names), the modules
+//! it imports from, and exports taken out. A few dozen lines instead of
+//! installing twiggy: bench only needs sizes by name.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -134,6 +135,68 @@ pub fn import_modules(path: &Path) -> Result<Vec<String>, String> {
     Ok(modules)
 }
 
+fn leb_bytes(mut value: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return out;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// `wasm` without the exports named in `names` (wasm-opt then drops the code only
+/// they reached). Every name must be an export.
+pub fn without_exports(wasm: &[u8], names: &[String]) -> Result<Vec<u8>, String> {
+    let malformed = || "the wasm's sections are malformed".to_string();
+    let mut r = Reader { bytes: wasm, at: 8 };
+    let mut out = wasm.get(..8).ok_or_else(malformed)?.to_vec();
+    let mut removed = 0;
+    while r.at < wasm.len() {
+        let id = r.byte().ok_or_else(malformed)?;
+        let size = r.leb().ok_or_else(malformed)?;
+        let section = r.take(size).ok_or_else(malformed)?;
+        let mut body = section.to_vec();
+        if id == 7 {
+            let mut s = Reader {
+                bytes: section,
+                at: 0,
+            };
+            let count = s.leb().ok_or_else(malformed)?;
+            let mut kept = Vec::new();
+            let mut kept_count = 0;
+            for _ in 0..count {
+                let start = s.at;
+                let len = s.leb().ok_or_else(malformed)?;
+                let name = String::from_utf8_lossy(s.take(len).ok_or_else(malformed)?).into_owned();
+                s.byte().ok_or_else(malformed)?;
+                s.leb().ok_or_else(malformed)?;
+                if names.contains(&name) {
+                    removed += 1;
+                } else {
+                    kept.extend_from_slice(&section[start..s.at]);
+                    kept_count += 1;
+                }
+            }
+            body = leb_bytes(kept_count);
+            body.extend(kept);
+        }
+        out.push(id);
+        out.extend(leb_bytes(body.len()));
+        out.extend(body);
+    }
+    if removed != names.len() {
+        return Err(format!(
+            "{} of the exports to take out are not exports of the wasm",
+            names.len() - removed
+        ));
+    }
+    Ok(out)
+}
+
 pub fn largest(path: &Path, n: usize) -> Result<Largest, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let parse = || -> Option<Largest> {
@@ -228,6 +291,32 @@ pub fn largest(path: &Path, n: usize) -> Result<Largest, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A module with an export section of `(name, function index)`.
+    fn module_exporting(exports: &[(&str, u8)]) -> Vec<u8> {
+        let mut section = leb_bytes(exports.len());
+        for (name, index) in exports {
+            section.extend(leb_bytes(name.len()));
+            section.extend(name.as_bytes());
+            section.extend([0, *index]);
+        }
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+        wasm.push(7);
+        wasm.extend(leb_bytes(section.len()));
+        wasm.extend(section);
+        wasm
+    }
+
+    #[test]
+    fn takes_out_only_the_named_exports() {
+        let wasm = module_exporting(&[("main", 0), ("pull", 1), ("memory", 2)]);
+        assert_eq!(
+            without_exports(&wasm, &["pull".into()]).unwrap(),
+            module_exporting(&[("main", 0), ("memory", 2)])
+        );
+        assert!(without_exports(&wasm, &["push".into()]).is_err());
+        assert_eq!(leb_bytes(300), [0xac, 0x02]);
+    }
 
     #[test]
     fn crates_from_demangled_names() {
