@@ -44,7 +44,7 @@ pub const EN: &[(&str, &str)] = &[
     ("inspector.basis.documented", "The lifetime the provider documents: the answer gave none."),
     ("inspector.basis.local-cap", "The widget's own cap, shorter than what the token claims or than nothing."),
     ("inspector.basis.never", "An API key does not expire."),
-    ("inspector.basis.unrecorded", "Restored from an earlier version that did not record it."),
+    ("inspector.basis.unrecorded", "Not known: this session was stored by a bundle that does not record it (the embeddable bundle, or an earlier version)."),
     // The demo controls (only with the emulator named in lab-login.json).
     ("demo.title", "Demo controls"),
     ("demo.intro", "This page runs against the local provider emulator. These controls ask it to do what real servers do now and then, so you can see how each looks."),
@@ -109,7 +109,7 @@ pub const DE: &[(&str, &str)] = &[
     ("inspector.basis.documented", "Die vom Anbieter dokumentierte Lebensdauer: Die Antwort nannte keine."),
     ("inspector.basis.local-cap", "Die eigene Obergrenze des Widgets, kürzer als die des Tokens oder als keine."),
     ("inspector.basis.never", "Ein API-Schlüssel läuft nicht ab."),
-    ("inspector.basis.unrecorded", "Aus einer früheren Version wiederhergestellt, die es nicht festhielt."),
+    ("inspector.basis.unrecorded", "Unbekannt: Diese Sitzung wurde von einem Bundle gespeichert, das es nicht festhält (dem einbettbaren Bundle oder einer früheren Version)."),
     ("demo.title", "Demo-Steuerung"),
     ("demo.intro", "Diese Seite läuft gegen den lokalen Anbieter-Emulator. Diese Schalter lassen ihn tun, was echte Server ab und zu tun, damit Sie sehen, wie es aussieht."),
     ("demo.account", "Demo-Konto"),

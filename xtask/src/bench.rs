@@ -246,18 +246,24 @@ pub fn render(s: &Value, largest: &wasm_names::Largest) -> String {
 
     let _ = writeln!(
         t,
-        "**4. Sign-in responsiveness** (goal: within one frame, 16 ms, each)\n"
+        "**4. Sign-in responsiveness** (goal: within one frame, 16 ms, each). Observed in the page: \
+         from the key press's time stamp, and from the response's end, to just after the frame that \
+         shows the change. Event Timing is the browser's own figure for the key press (rounded to \
+         8 ms; 0 when under 16 ms). The static form's row is the floor on this machine: its submit \
+         handler only marks it busy.\n"
     );
     let _ = writeln!(
         t,
-        "| provider | submit → busy painted | response → signed-in painted |\n|---|---|---|"
+        "| | submit → busy painted | same, Event Timing | response → signed-in painted |\n|---|---|---|---|"
     );
-    for key in ["nomad", "nemo", "siminars", "nebula"] {
+    for key in ["staticForm", "nomad", "nemo", "siminars", "nebula"] {
         let p = &s["signIn"][key];
+        let name = if key == "staticForm" { "static form" } else { key };
         let _ = writeln!(
             t,
-            "| {key} | {} | {} |",
+            "| {name} | {} | {} | {} |",
             ms(&p["submit"]),
+            ms(&p["eventTiming"]),
             ms(&p["signedIn"])
         );
     }

@@ -54,7 +54,8 @@ pub fn assemble(
     // The same page on the embeddable bundle: what the bench measures.
     std::fs::write(
         site.join("embed.html"),
-        page.replace("__LAB_LOGIN_INTEGRITY__", &embed_entry.integrity)
+        embeddable_page(&page)?
+            .replace("__LAB_LOGIN_INTEGRITY__", &embed_entry.integrity)
             .replace(
                 "\"lab-login/lab-login.js\"",
                 "\"embed/lab-login/lab-login.js\"",
@@ -104,4 +105,22 @@ pub fn strict_csp(api_origins: &[&str]) -> String {
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' {}; frame-ancestors 'self'",
         api_origins.join(" ")
     )
+}
+
+/// The demo page's words about its bundle, for the page on the embeddable one.
+fn embeddable_page(page: &str) -> Result<String, String> {
+    let (Some(start), Some(end)) = (
+        page.find("<!-- bundle:start -->"),
+        page.find("<!-- bundle:end -->"),
+    ) else {
+        return Err(
+            "index.html has no <!-- bundle:start --> … <!-- bundle:end --> paragraph".into(),
+        );
+    };
+    Ok(format!(
+        "{}<p>This page runs the embeddable bundle, the one a portal ships (no flow inspector, no demo controls), \
+         against the local provider emulator. The teaching demo is at <a href=\"./\">the site's root</a>.</p>{}",
+        &page[..start],
+        &page[end + "<!-- bundle:end -->".len()..]
+    ))
 }
