@@ -253,8 +253,7 @@ mod browser {
                     }
                 }
             }
-            live.sort_by_key(|s| s.provider);
-            live
+            crate::providers::in_provider_order(live)
         }
     }
 }

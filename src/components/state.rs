@@ -17,7 +17,7 @@ use wasm_bindgen::JsValue;
 use crate::config::Config;
 use crate::http::now_ms;
 use crate::messages::Messages;
-use crate::providers::{ApiError, ProviderId, Session};
+use crate::providers::{in_provider_order, ApiError, ProviderId, Session};
 use crate::session::{SessionStore, StorageError};
 use crate::widget_options::{self as events, SignOutReason};
 
@@ -404,14 +404,13 @@ impl Hub {
     /// Copies each widget's sessions into its own signal.
     fn publish(&self) {
         for member in &self.widgets {
-            let mut mine: Vec<Session> = self
+            let mine: Vec<Session> = self
                 .sessions
                 .iter()
                 .filter(|s| member.offers(s.provider, &s.base_url))
                 .cloned()
                 .collect();
-            mine.sort_by_key(|s| s.provider);
-            member.list.try_set(mine);
+            member.list.try_set(in_provider_order(mine));
         }
     }
 

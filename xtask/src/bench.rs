@@ -258,7 +258,11 @@ pub fn render(s: &Value, largest: &wasm_names::Largest) -> String {
     );
     for key in ["staticForm", "nomad", "nemo", "siminars", "nebula"] {
         let p = &s["signIn"][key];
-        let name = if key == "staticForm" { "static form" } else { key };
+        let name = if key == "staticForm" {
+            "static form"
+        } else {
+            key
+        };
         let _ = writeln!(
             t,
             "| {name} | {} | {} | {} |",
