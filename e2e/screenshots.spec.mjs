@@ -56,7 +56,11 @@ test('the flow inspector for each provider at 320 and 1280 px', async ({ browser
   for (const width of [320, 1280]) {
     const context = await browser.newContext({ viewport: { width, height: 900 }, baseURL: process.env.LAB_LOGIN_URL });
     const page = await context.newPage();
+    // Nothing on the page, the demo controls' long options included, makes it scroll sideways.
+    const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
     await page.goto('/');
+    await expect(page.getByTestId('demo-nomad')).toBeVisible();
+    expect(await pageWidth()).toBeLessThanOrEqual(width);
     await page.screenshot({ path: `screenshots/teaching-signed-out-${width}.png`, fullPage: true });
     for (const [tab, user, password, key] of ACCOUNTS) {
       await signIn(page, tab, user, password);
@@ -66,6 +70,7 @@ test('the flow inspector for each provider at 320 and 1280 px', async ({ browser
       await rows.first().locator('summary').first().click();
       await rows.first().locator('details.lab-login__snippet summary').first().click();
       await page.screenshot({ path: `screenshots/teaching-${key}-${width}.png`, fullPage: true });
+      expect(await pageWidth()).toBeLessThanOrEqual(width);
       // Close-ups, to read at 320 px: the newest exchange and the token's card.
       await rows.first().screenshot({ path: `screenshots/teaching-${key}-${width}-exchange.png` });
       await page.getByTestId(`token-${key}`).screenshot({ path: `screenshots/teaching-${key}-${width}-token.png` });
