@@ -194,13 +194,14 @@ impl Session {
     }
 }
 
-/// `sessions` in the order of the providers' tabs, each provider's in the order
+/// `sessions` in the order of [`ProviderId::ALL`], each provider's in the order
 /// given. (A handful of sessions: no sort, whose code costs the bundle 2 KB gzip.)
 pub fn in_provider_order(mut sessions: Vec<Session>) -> Vec<Session> {
     let mut ordered = Vec::with_capacity(sessions.len());
     for provider in ProviderId::ALL {
         ordered.extend(sessions.extract_if(.., |s| s.provider == provider));
     }
+    ordered.append(&mut sessions); // none, while ALL lists every provider
     ordered
 }
 

@@ -179,7 +179,7 @@ pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
     std::fs::write(&trimmed, without_exports(&bindgen_wasm, &unused_exports)?)
         .map_err(|e| format!("cannot write {}: {e}", trimmed.display()))?;
     // -Oz, and short names for the wasm's imports and exports (applied to the glue below).
-    let opt = cmd(
+    let mut wasm_opt = cmd(
         "wasm-opt",
         &[
             "-Oz",
@@ -188,10 +188,12 @@ pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
             "-o",
             &out.join(WASM).to_string_lossy(),
         ],
-    )
-    .stderr(std::process::Stdio::inherit())
-    .output()
-    .map_err(|e| format!("cannot run wasm-opt: {e}"))?;
+    );
+    println!("  $ {}", crate::run::describe(&wasm_opt));
+    let opt = wasm_opt
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run wasm-opt: {e}"))?;
     if !opt.status.success() {
         return Err("wasm-opt failed (see above)".into());
     }

@@ -7,11 +7,12 @@
 //! file applies that renaming to the glue, then terser (npm) minifies the entry.
 //! Both steps are checked: a name left over or seen twice stops the build.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde_json::Value;
 
-use crate::run::{cmd, root};
+use crate::run::cmd;
 
 /// wasm-opt's renaming of the wasm's imports and exports, `(old, new)`.
 #[derive(Debug, PartialEq)]
@@ -68,9 +69,11 @@ impl Renames {
         })
     }
 
-    /// The glue with the new names: the import module is a quoted key (once),
-    /// each import is a key of its object (`old: function…`, exactly once), and
-    /// each export is read as `wasm.old`.
+    /// The glue with the new names, each name looked up once: the import module
+    /// is a quoted key (once), each import a key of the import object (exactly
+    /// once), each export read as `wasm.old`. A key whose import wasm-opt removed
+    /// (code only the dropped classes used) is dropped; any other unknown name
+    /// stops the build rather than fail in the browser.
     pub fn apply(&self, glue: &str) -> Result<String, String> {
         let (old_module, new_module) = &self.module;
         let quoted = |m: &str| format!("\"{m}\": ");
@@ -79,39 +82,99 @@ impl Renames {
                 "the glue does not name the import module {old_module} once"
             ));
         }
-        let mut text = glue.replace(&quoted(old_module), &quoted(new_module));
-        for (old, new) in &self.imports {
-            let (renamed, count) = replace_name(&text, old, &format!("{new}:"), ":");
-            if count != 1 {
-                return Err(format!(
-                    "the glue defines the import {old} {count} times, not once"
-                ));
+        let glue = glue.replace(&quoted(old_module), &quoted(new_module));
+        self.rename_exports(&self.rename_imports(&glue)?)
+    }
+
+    fn rename_imports(&self, glue: &str) -> Result<String, String> {
+        let renamed: HashMap<&str, &str> = self
+            .imports
+            .iter()
+            .map(|(old, new)| (old.as_str(), new.as_str()))
+            .collect();
+        let mut seen = HashSet::new();
+        let (mut out, mut inside, mut found, mut dropping) = (String::new(), false, false, false);
+        for line in glue.lines() {
+            if line.trim_start() == IMPORT_OBJECT {
+                (inside, found) = (true, true);
+            } else if inside && line == "    };" {
+                inside = false;
+            } else if inside {
+                if let Some(key) = import_key(line) {
+                    dropping = false;
+                    if let Some(new) = renamed.get(key) {
+                        if !seen.insert(key) {
+                            return Err(format!("the glue defines the import {key} twice"));
+                        }
+                        out.push_str(&format!(
+                            "{IMPORT_INDENT}{new}{}\n",
+                            &line[IMPORT_INDENT.len() + key.len()..]
+                        ));
+                        continue;
+                    }
+                    dropping = key != "__proto__";
+                }
+                if dropping {
+                    continue;
+                }
             }
-            text = renamed;
+            out.push_str(line);
+            out.push('\n');
         }
-        for (old, new) in &self.exports {
-            text = replace_name(&text, &format!("wasm.{old}"), &format!("wasm.{new}"), "").0;
+        if !found {
+            return Err(format!("the glue has no `{IMPORT_OBJECT}`"));
         }
-        // Every `wasm.x` left must be a new name: a form of access this file does
-        // not know would otherwise fail only in the browser.
-        let new_exports: Vec<&str> = self.exports.iter().map(|(_, new)| new.as_str()).collect();
-        for (at, _) in text.match_indices("wasm.") {
-            if at > 0 && is_name_char(text.as_bytes()[at - 1]) {
+        if let Some((old, _)) = self
+            .imports
+            .iter()
+            .find(|(old, _)| !seen.contains(old.as_str()))
+        {
+            return Err(format!("the glue does not define the import {old}"));
+        }
+        Ok(out)
+    }
+
+    fn rename_exports(&self, glue: &str) -> Result<String, String> {
+        let renamed: HashMap<&str, &str> = self
+            .exports
+            .iter()
+            .map(|(old, new)| (old.as_str(), new.as_str()))
+            .collect();
+        let (mut out, mut last) = (String::with_capacity(glue.len()), 0);
+        for (at, _) in glue.match_indices("wasm.") {
+            if at > 0 && is_name_char(glue.as_bytes()[at - 1]) {
                 continue;
             }
-            let name: String = text[at + 5..]
-                .bytes()
-                .take_while(|b| is_name_char(*b))
-                .map(char::from)
-                .collect();
-            if !new_exports.contains(&name.as_str()) {
+            let start = at + "wasm.".len();
+            let end = start
+                + glue[start..]
+                    .bytes()
+                    .take_while(|b| is_name_char(*b))
+                    .count();
+            let Some(new) = renamed.get(&glue[start..end]) else {
                 return Err(format!(
-                    "the glue reads wasm.{name}, which wasm-opt did not rename"
+                    "the glue reads wasm.{}, which wasm-opt did not rename",
+                    &glue[start..end]
                 ));
-            }
+            };
+            out.push_str(&glue[last..start]);
+            out.push_str(new);
+            last = end;
         }
-        Ok(text)
+        out.push_str(&glue[last..]);
+        Ok(out)
     }
+}
+
+/// The glue's import object, and the indentation of its keys.
+const IMPORT_OBJECT: &str = "const import0 = {";
+const IMPORT_INDENT: &str = "        ";
+
+/// The key an import object line starts, if it starts one (`        name: …`).
+fn import_key(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix(IMPORT_INDENT)?;
+    let len = rest.bytes().take_while(|b| is_name_char(*b)).count();
+    (len > 0 && rest[len..].starts_with(':')).then(|| &rest[..len])
 }
 
 /// The glue without its exported classes, and the wasm exports only they used.
@@ -119,22 +182,26 @@ impl Renames {
 /// wasm-bindgen writes a class for each Rust struct exported to JavaScript. Ours
 /// come from wasm-streams (leptos' server functions, which the widget never
 /// calls): nothing in the wasm creates them, and the entry exports nothing of
-/// the glue, so no page can reach them. A class the rest of the glue names is
-/// kept reachable, and stops the build rather than break it.
+/// the glue, so no page can reach them. If the rest of the glue names a class,
+/// something can reach it after all: the build stops.
 pub fn drop_glue_classes(glue: &str) -> Result<(String, Vec<String>), String> {
     let mut kept = Vec::new();
     let mut dropped = String::new();
     let mut classes = Vec::new();
     let mut lines = glue.lines();
     while let Some(line) = lines.next() {
-        if let Some(name) = line
-            .strip_prefix("export class ")
-            .and_then(|rest| rest.strip_suffix(" {"))
-        {
-            classes.push(name.to_string());
+        if let Some(rest) = line.strip_prefix("export class ") {
+            let name: String = rest
+                .bytes()
+                .take_while(|b| is_name_char(*b))
+                .map(char::from)
+                .collect();
+            classes.push(name);
             dropped.push_str(line);
+            dropped.push('\n');
             for body in lines.by_ref() {
                 dropped.push_str(body);
+                dropped.push('\n');
                 if body == "}" {
                     break;
                 }
@@ -147,10 +214,12 @@ pub fn drop_glue_classes(glue: &str) -> Result<(String, Vec<String>), String> {
         });
         if let Some(class) = owner {
             dropped.push_str(line);
+            dropped.push('\n');
             // The registry is one statement over a few lines, ending in `);`.
             if line.starts_with(&format!("const {class}Finalization")) && !line.ends_with(';') {
                 for rest in lines.by_ref() {
                     dropped.push_str(rest);
+                    dropped.push('\n');
                     if rest.ends_with(");") {
                         break;
                     }
@@ -189,33 +258,9 @@ fn is_name_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
 }
 
-/// `text` with each whole-name `old` that is followed by `then` replaced by `new`
-/// (which includes `then`), and how many there were.
-fn replace_name(text: &str, old: &str, new: &str, then: &str) -> (String, usize) {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let (mut last, mut count) = (0, 0);
-    for (at, _) in text.match_indices(old) {
-        let end = at + old.len();
-        let whole = (at == 0 || !is_name_char(bytes[at - 1]))
-            && (if then.is_empty() {
-                end == bytes.len() || !is_name_char(bytes[end])
-            } else {
-                text[end..].starts_with(then)
-            });
-        if whole && at >= last {
-            out.push_str(&text[last..at]);
-            out.push_str(new);
-            last = end + then.len();
-            count += 1;
-        }
-    }
-    out.push_str(&text[last..]);
-    (out, count)
-}
-
 /// The stylesheet without its comments, indentation and blank lines (about
-/// 0.4 KB gzip); text inside quotes is kept as written.
+/// 0.4 KB gzip); text inside quotes is kept as written. Written for our own
+/// stylesheets: an unquoted `url(…/*…)` would be read as a comment.
 pub fn css(text: &str) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -243,6 +288,8 @@ pub fn css(text: &str) -> Result<String, String> {
                         return Err("the stylesheet has a comment that does not end".into());
                     };
                     if last == '*' && next == '/' {
+                        // Like whitespace: `1px/**/2px` must not become `1px2px`.
+                        out.push(' ');
                         break;
                     }
                     last = next;
@@ -265,9 +312,9 @@ pub fn css(text: &str) -> Result<String, String> {
 const PINNED_START: &str = "const PINNED = {";
 const PINNED_END: &str = "\n};\n";
 
-/// The entry module, minified by terser, with its pinned values kept as written.
-/// `work` holds the readable entry beside the minified one, for debugging.
-pub fn minify_entry(entry: &str, work: &Path) -> Result<String, String> {
+/// The entry's pinned values (its `const PINNED = {…};`, four lines holding two
+/// files) and the rest of its code.
+fn split_pinned(entry: &str) -> Result<(&str, String), String> {
     let start = entry
         .find(PINNED_START)
         .ok_or("the entry has no pinned values to keep")?;
@@ -277,7 +324,16 @@ pub fn minify_entry(entry: &str, work: &Path) -> Result<String, String> {
             .ok_or("the entry's pinned values do not end")?
         + PINNED_END.len();
     let pinned = &entry[start..end];
-    let code = format!("{}{}", &entry[..start], &entry[end..]);
+    if crate::dist::pinned_in_entry(pinned).len() != 2 || pinned.matches('\n').count() != 4 {
+        return Err("the entry's pinned values are not the four lines expected".into());
+    }
+    Ok((pinned, format!("{}{}", &entry[..start], &entry[end..])))
+}
+
+/// The entry module, minified by terser, with its pinned values kept as written.
+/// `work` holds the readable entry beside the minified one, for debugging.
+pub fn minify_entry(entry: &str, work: &Path) -> Result<String, String> {
+    let (pinned, code) = split_pinned(entry)?;
     let readable = work.join("lab-login.readable.js");
     let minified = work.join("lab-login.min.js");
     std::fs::write(&readable, &code)
@@ -294,7 +350,6 @@ pub fn minify_entry(entry: &str, work: &Path) -> Result<String, String> {
             &minified.to_string_lossy(),
         ],
     )
-    .current_dir(root())
     .output()
     .map_err(|e| format!("cannot run terser (from npm, `cargo xtask setup` installs it): {e}"))?;
     if !out.status.success() {
@@ -328,7 +383,9 @@ mod tests {
  ]
 }"#;
 
-    const GLUE: &str = "const import0 = {\n    __wbg_document_3b5c3071b43e97ee: function(a) { return a.document; },\n    __wbg_document_3b5c3071b43e97ee_1: function(a) { return a.document; },\n};\nconst imports = { \"./lab-login_bg.js\": import0 };\nwasm.__wbindgen_malloc(1); wasm.__wbindgen_malloc_x; new Uint8Array(wasm.memory.buffer);\n";
+    /// The shape of wasm-bindgen's glue: the import object (one import that
+    /// wasm-opt removed, `__wbg_stale…`), then code that reads exports.
+    const GLUE: &str = "function __wbg_get_imports() {\n    const import0 = {\n        __proto__: null,\n        __wbg_document_3b5c3071b43e97ee: function(a) { return a.document; },\n        __wbg_document_3b5c3071b43e97ee_1: function(a) {\n            return a.document;\n        },\n        __wbg_stale_0123456789abcdef: function() {\n            wasm.__wbindgen_gone();\n        },\n    };\n    return { \"./lab-login_bg.js\": import0 };\n}\nwasm.__wbindgen_malloc(1); wasm.__wbindgen_malloc_x; new Uint8Array(wasm.memory.buffer);\n";
 
     #[test]
     fn reads_wasm_opts_renaming_after_its_other_output() {
@@ -349,17 +406,19 @@ mod tests {
     }
 
     #[test]
-    fn renames_whole_names_only() {
+    fn renames_whole_names_only_and_drops_imports_wasm_opt_removed() {
         let renames = Renames::parse(PRINTED, &["a".into()]).unwrap();
         let err = renames.apply(GLUE).unwrap_err();
-        // `wasm.__wbindgen_malloc_x` is not `wasm.__wbindgen_malloc`: left, and caught.
+        // `wasm.__wbindgen_malloc_x` is not `wasm.__wbindgen_malloc`: caught.
         assert!(err.contains("wasm.__wbindgen_malloc_x"), "{err}");
         let glue = GLUE.replace(" wasm.__wbindgen_malloc_x;", "");
         let renamed = renames.apply(&glue).unwrap();
-        assert!(renamed.contains("    a: function(a) { return a.document; },\n    $b: function"));
+        assert!(renamed.contains(
+            "        __proto__: null,\n        a: function(a) { return a.document; },\n        $b: function(a) {\n            return a.document;\n        },\n    };\n"
+        ));
         assert!(renamed.contains("wasm.d(1); new Uint8Array(wasm.c.buffer);"));
         assert!(renamed.contains("{ \"a\": import0 }"));
-        assert!(!renamed.contains("3b5c3071"));
+        assert!(!renamed.contains("3b5c3071") && !renamed.contains("stale"));
     }
 
     const CLASSES: &str = "export class Source {\n    free() {\n        wasm.__wbg_source_free(this.ptr, 0);\n    }\n    pull(c) {\n        return wasm.source_pull(this.ptr, c);\n    }\n}\nif (Symbol.dispose) Source.prototype[Symbol.dispose] = Source.prototype.free;\n\nfunction kept() { return wasm.__wbindgen_malloc(1); }\nconst SourceFinalization = (typeof FinalizationRegistry === 'undefined')\n    ? { register: () => {}, unregister: () => {} }\n    : new FinalizationRegistry(ptr => wasm.__wbg_source_free(ptr, 1));\nexport { initSync };\n";
@@ -378,6 +437,23 @@ mod tests {
     }
 
     #[test]
+    fn the_pinned_values_are_kept_apart_from_the_code_terser_sees() {
+        let entry = crate::dist::entry_module(
+            "let wasm;\nasync function __wbg_init(m) { __labLoginConfigFile(); }\nexport default __wbg_init;\n",
+            "sha384-W",
+            "sha384-C",
+        )
+        .unwrap();
+        let (pinned, code) = split_pinned(&entry).unwrap();
+        assert!(pinned.starts_with("const PINNED = {\n") && pinned.ends_with("\n};\n"));
+        assert_eq!(crate::dist::pinned_in_entry(pinned).len(), 2);
+        assert!(!code.contains("sha384-") && code.contains("PINNED.wasm"));
+        // Written on one line, the block would take code with it: refused.
+        let one_line = entry.replacen("const PINNED = {\n  ", "const PINNED = { ", 1);
+        assert!(split_pinned(&one_line).is_err());
+    }
+
+    #[test]
     fn css_loses_comments_and_indentation_but_never_quoted_text() {
         let sheet = "/* theming */\n.a {\n  /* why */ color: red;\n\n  content: \" /* kept */ \\\" \";\n}\n";
         assert_eq!(
@@ -391,10 +467,24 @@ mod tests {
     #[test]
     fn an_import_the_glue_does_not_define_once_stops_the_build() {
         let renames = Renames::parse(PRINTED, &["a".into()]).unwrap();
-        let glue = GLUE.replace(
+        let glue = GLUE.replace(" wasm.__wbindgen_malloc_x;", "");
+        let missing = glue.replace(
             "__wbg_document_3b5c3071b43e97ee_1: function",
             "other: function",
         );
-        assert!(renames.apply(&glue).unwrap_err().contains("0 times"));
+        assert!(renames
+            .apply(&missing)
+            .unwrap_err()
+            .contains("does not define"));
+        let twice = glue.replace(
+            "__wbg_stale_0123456789abcdef: function",
+            "__wbg_document_3b5c3071b43e97ee: function",
+        );
+        assert!(renames.apply(&twice).unwrap_err().contains("twice"));
+        let elsewhere = glue.replace("const import0 = {", "const imports = {");
+        assert!(renames
+            .apply(&elsewhere)
+            .unwrap_err()
+            .contains("no `const import0"));
     }
 }

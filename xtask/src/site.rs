@@ -117,6 +117,9 @@ fn embeddable_page(page: &str) -> Result<String, String> {
             "index.html has no <!-- bundle:start --> … <!-- bundle:end --> paragraph".into(),
         );
     };
+    if end < start {
+        return Err("index.html has <!-- bundle:end --> before <!-- bundle:start -->".into());
+    }
     Ok(format!(
         "{}<p>This page runs the embeddable bundle, the one a portal ships (no flow inspector, no demo controls), \
          against the local provider emulator. The teaching demo is at <a href=\"./\">the site's root</a>.</p>{}",
