@@ -6,6 +6,7 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::handler;
 use super::login_form::LoginForm;
 use super::session_card::SessionCard;
 use super::state::{next_instance, ConfigCtx, Host, HostHooks, Sessions, Tr, WidgetId};
@@ -158,7 +159,7 @@ pub fn App(
                     <p class="lab-login__ended" role="status" data-testid="session-ended">{reason}</p>
                 })}
             </div>
-            <div class="lab-login__tabs" role="tablist" aria-label=t.get("tabs.label") on:keydown=on_tab_key>
+            <div class="lab-login__tabs" role="tablist" aria-label=t.get("tabs.label") on:keydown=handler(on_tab_key)>
                 {providers.iter().map(|&p| view! {
                     <button
                         type="button"
@@ -169,7 +170,7 @@ pub fn App(
                         aria-selected=move || (selected.get() == Some(p)).to_string()
                         tabindex=move || if selected.get() == Some(p) { "0" } else { "-1" }
                         data-testid=format!("tab-{}", p.key())
-                        on:click=move |_| selected.set(Some(p))
+                        on:click=handler(move |_| selected.set(Some(p)))
                     >
                         {p.display_name()}
                         // A mark that is not colour alone, and a name for screen readers.

@@ -2,6 +2,7 @@
 //! copy button: the token goes to the clipboard only when asked, never into the
 //! page, and is never stored.
 
+use super::handler;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -86,14 +87,14 @@ pub fn NomadAppToken() -> impl IntoView {
             <summary>{t.get("app-token.summary")}</summary>
             <div class="lab-login__row">
                 <label for=select_id.clone()>{t.get("app-token.valid-for")}</label>
-                <select id=select_id on:change=move |ev| lifetime.set(event_target_value(&ev).parse().unwrap_or(86_400))
+                <select id=select_id on:change=handler(move |ev| lifetime.set(event_target_value(&ev).parse().unwrap_or(86_400)))
                     data-testid="app-token-lifetime">
                     {PRESETS.iter().map(|secs| view! {
                         <option value=secs.to_string() selected=*secs == 86_400>{t.with(|m| format_duration_words(m, *secs))}</option>
                     }).collect_view()}
                 </select>
                 <button type="button" class="lab-login__secondary" data-testid="app-token-create"
-                    disabled=move || matches!(state.get(), State::Working) on:click=create>
+                    disabled=move || matches!(state.get(), State::Working) on:click=handler(create)>
                     {t.get("app-token.create")}
                 </button>
             </div>
@@ -104,11 +105,11 @@ pub fn NomadAppToken() -> impl IntoView {
                     State::Ready { lifetime, copied, .. } => Some(Either::Right(view! {
                         <p>{t.fmt("app-token.ready", &[("lifetime", &t.with(|m| format_duration_words(m, lifetime)))])}</p>
                         <div class="lab-login__row">
-                            <button type="button" class="lab-login__secondary" data-testid="app-token-copy" on:click=copy>
+                            <button type="button" class="lab-login__secondary" data-testid="app-token-copy" on:click=handler(copy)>
                                 {t.get(if copied { "app-token.copied" } else { "app-token.copy" })}
                             </button>
                             <button type="button" class="lab-login__secondary" data-testid="app-token-dismiss"
-                                on:click=move |_| state.set(State::Idle)>{t.get("app-token.done")}</button>
+                                on:click=handler(move |_| state.set(State::Idle))>{t.get("app-token.done")}</button>
                         </div>
                     })),
                 }}

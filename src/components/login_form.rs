@@ -3,6 +3,7 @@
 //! attempt; errors appear in a live region that takes focus. After a rate
 //! limit, or three wrong passwords in a row, the form waits before it sends again.
 
+use super::handler;
 use leptos::either::EitherOf3;
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -229,7 +230,7 @@ pub fn LoginForm(
     let name = provider.display_name();
 
     view! {
-        <form part="form" class="lab-login__form" data-testid=format!("form-{key}") on:submit=on_submit novalidate=true
+        <form part="form" class="lab-login__form" data-testid=format!("form-{key}") on:submit=handler(on_submit) novalidate=true
             aria-busy=move || busy.get().to_string()>
             <p class="lab-login__host" data-testid="form-host">
                 {move || t.get(match (use_key.get(), provider) {
@@ -249,10 +250,10 @@ pub fn LoginForm(
                 <div class="lab-login__password">
                     <input part="input" id=field_id("password") name="password" node_ref=password_ref
                         type=move || if show_password.get() { "text" } else { "password" }
-                        autocomplete="current-password" data-testid="password" on:keyup=on_key on:keydown=on_key />
+                        autocomplete="current-password" data-testid="password" on:keyup=handler(on_key) on:keydown=handler(on_key) />
                     <button type="button" class="lab-login__reveal" aria-pressed=move || show_password.get().to_string()
                         aria-controls=field_id("password") data-testid="toggle-password"
-                        on:click=move |_| show_password.update(|s| *s = !*s)>
+                        on:click=handler(move |_| show_password.update(|s| *s = !*s))>
                         {move || t.get(if show_password.get() { "form.hide" } else { "form.show" })}
                         <span class="lab-login__sr">{t.get("form.password-suffix")}</span>
                     </button>
@@ -287,7 +288,7 @@ pub fn LoginForm(
                 };
                 view! {
                     <label class="lab-login__check">
-                        <input type="checkbox" data-testid="use-api-key" on:change=move |ev| use_key.set(event_target_checked(&ev)) />
+                        <input type="checkbox" data-testid="use-api-key" on:change=handler(move |ev| use_key.set(event_target_checked(&ev))) />
                         {check}
                     </label>
                     <div class="lab-login__fields" hidden=move || !use_key.get()>

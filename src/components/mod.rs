@@ -9,3 +9,11 @@ pub mod state;
 pub mod uploads;
 
 pub use app::App;
+
+/// An event handler as one boxed type per kind of event (`on:click=handler(…)`):
+/// Leptos' listener code is then compiled once per kind of event rather than
+/// once per handler, and elements that differ only in their handler share
+/// their view code.
+pub fn handler<E>(f: impl FnMut(E) + 'static) -> Box<dyn FnMut(E)> {
+    Box::new(f)
+}

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::app_token::NomadAppToken;
+use super::handler;
 use super::state::{ConfigCtx, Sessions, Tr};
 use crate::client;
 use crate::display::{error_message, format_countdown, format_duration_words};
@@ -60,7 +61,7 @@ pub fn SessionCard(
             data-testid=format!("session-{}", provider.key()) aria-label=t.fmt("session.label", &[("provider", provider.display_name())])>
             <div class="lab-login__card-head">
                 <h3>{provider.display_name()}</h3>
-                <button type="button" part="button" class="lab-login__secondary" data-testid=format!("sign-out-{}", provider.key()) on:click=sign_out>
+                <button type="button" part="button" class="lab-login__secondary" data-testid=format!("sign-out-{}", provider.key()) on:click=handler(sign_out)>
                     {t.get("session.sign-out")}
                 </button>
             </div>

@@ -3,6 +3,7 @@
 //! too. A 401 ends the NOMAD session with the reason. Names are rendered as
 //! text, so a hostile upload name stays a name.
 
+use super::handler;
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -165,13 +166,13 @@ pub fn NomadUploads() -> impl IntoView {
         <section part="uploads" class="lab-login__uploads" data-testid="uploads" aria-label=t.get("uploads.title") aria-busy=move || loading.get().to_string()>
             <div class="lab-login__uploads-head">
                 <h3>{t.get("uploads.title")}</h3>
-                <button type="button" class="lab-login__secondary" data-testid="uploads-refresh" on:click=move |_| refresh.update(|n| *n += 1)>
+                <button type="button" class="lab-login__secondary" data-testid="uploads-refresh" on:click=handler(move |_| refresh.update(|n| *n += 1))>
                     {t.get("uploads.refresh")}
                 </button>
             </div>
             <div class="lab-login__row lab-login__controls">
                 <label for=filter_id.clone()>{t.get("uploads.show")}</label>
-                <select id=filter_id data-testid="uploads-filter" on:change=move |ev| {
+                <select id=filter_id data-testid="uploads-filter" on:change=handler(move |ev| {
                     let value = event_target_value(&ev);
                     set_query(&|q| {
                         (q.is_published, q.is_processing) = match value.as_str() {
@@ -181,17 +182,17 @@ pub fn NomadUploads() -> impl IntoView {
                             _ => (None, None),
                         };
                     });
-                }>
+                })>
                     <option value="all">{t.get("uploads.all")}</option>
                     <option value="published">{t.get("uploads.published")}</option>
                     <option value="unpublished">{t.get("uploads.unpublished")}</option>
                     <option value="processing">{t.get("uploads.processing")}</option>
                 </select>
                 <label for=size_id.clone()>{t.get("uploads.per-page")}</label>
-                <select id=size_id data-testid="uploads-page-size" on:change=move |ev| {
+                <select id=size_id data-testid="uploads-page-size" on:change=handler(move |ev| {
                     let size = event_target_value(&ev).parse().unwrap_or(10);
                     set_query(&|q| q.page_size = size);
-                }>
+                })>
                     {PAGE_SIZES.iter().map(|n| view! { <option value=n.to_string() selected=*n == 10>{n.to_string()}</option> }).collect_view()}
                 </select>
                 <span class="lab-login__loading" aria-live="polite" data-testid="uploads-loading">
@@ -203,7 +204,7 @@ pub fn NomadUploads() -> impl IntoView {
                 Loaded::Failed { message, out_of_range } => EitherOf4::B(view! {
                     <div class="lab-login__error" role="alert" data-testid="uploads-error">
                         <p>{message}</p>
-                        <button type="button" class="lab-login__secondary" on:click=move |_| if out_of_range { go(1) } else { refresh.update(|n| *n += 1) }>
+                        <button type="button" class="lab-login__secondary" on:click=handler(move |_| if out_of_range { go(1) } else { refresh.update(|n| *n += 1) })>
                             {t.get(if out_of_range { "uploads.first-page" } else { "uploads.try-again" })}
                         </button>
                     </div>
@@ -222,11 +223,11 @@ pub fn NomadUploads() -> impl IntoView {
                         <table class="lab-login__table" data-testid="uploads-table">
                             <thead><tr>
                                 <th scope="col" aria-sort=move || aria_sort(UploadOrderBy::Name)>
-                                    <button type="button" data-testid="sort-name" on:click=move |_| sort_by(UploadOrderBy::Name)>{t.get("uploads.name")}</button>
+                                    <button type="button" data-testid="sort-name" on:click=handler(move |_| sort_by(UploadOrderBy::Name))>{t.get("uploads.name")}</button>
                                 </th>
                                 <th scope="col">{t.get("uploads.id")}</th>
                                 <th scope="col" aria-sort=move || aria_sort(UploadOrderBy::CreateTime)>
-                                    <button type="button" data-testid="sort-created" on:click=move |_| sort_by(UploadOrderBy::CreateTime)>{t.get("uploads.created")}</button>
+                                    <button type="button" data-testid="sort-created" on:click=handler(move |_| sort_by(UploadOrderBy::CreateTime))>{t.get("uploads.created")}</button>
                                 </th>
                                 <th scope="col">{t.get("uploads.processing")}</th>
                                 <th scope="col">{t.get("uploads.published")}</th>
@@ -247,11 +248,11 @@ pub fn NomadUploads() -> impl IntoView {
                 let page = query.with(|q| q.page);
                 view! {
                     <nav class="lab-login__pager" aria-label=t.get("uploads.pages")>
-                        <button type="button" data-testid="page-first" disabled={page <= 1} on:click=move |_| go(1)>{t.get("uploads.page-first")}</button>
-                        <button type="button" data-testid="page-prev" disabled={page <= 1} on:click=move |_| go(page - 1)>{t.get("uploads.page-prev")}</button>
+                        <button type="button" data-testid="page-first" disabled={page <= 1} on:click=handler(move |_| go(1))>{t.get("uploads.page-first")}</button>
+                        <button type="button" data-testid="page-prev" disabled={page <= 1} on:click=handler(move |_| go(page - 1))>{t.get("uploads.page-prev")}</button>
                         <span data-testid="page-span" dir="auto">{t.with(|m| span.label(m))}</span>
-                        <button type="button" data-testid="page-next" disabled={page >= span.last_page} on:click=move |_| go(page + 1)>{t.get("uploads.page-next")}</button>
-                        <button type="button" data-testid="page-last" disabled={page >= span.last_page} on:click=move |_| go(span.last_page)>{t.get("uploads.page-last")}</button>
+                        <button type="button" data-testid="page-next" disabled={page >= span.last_page} on:click=handler(move |_| go(page + 1))>{t.get("uploads.page-next")}</button>
+                        <button type="button" data-testid="page-last" disabled={page >= span.last_page} on:click=handler(move |_| go(span.last_page))>{t.get("uploads.page-last")}</button>
                     </nav>
                 }
             })}

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
 
 use super::capture::{looks_like_token, mask};
+use crate::components::handler;
 use crate::components::state::{ConfigCtx, Sessions, Tr};
 use crate::http::{send_uncaptured, Cancel};
 use crate::providers::{endpoint, BodyEncoding, HttpRequest, Method, ProviderId};
@@ -243,7 +244,7 @@ pub fn DemoControls(
                 <div class="lab-login__demo-row">
                     <label for=id("account")>{t.get("demo.account")}</label>
                     <select id=id("account") data-testid="demo-account"
-                        on:change=move |ev| chosen.set(event_target_value(&ev))>
+                        on:change=handler(move |ev| chosen.set(event_target_value(&ev)))>
                         <option value="">{t.get("demo.choose")}</option>
                         {move || accounts.of(provider).into_iter().map(|a| {
                             let label = if a.note.is_empty() { a.username.clone() } else { format!("{} ({})", a.username, a.note) };
@@ -253,10 +254,10 @@ pub fn DemoControls(
                 </div>
                 <div class="lab-login__demo-row">
                     <button type="button" part="button" class="lab-login__secondary" data-testid="demo-fill"
-                        disabled=move || chosen.get().is_empty() on:click=on_fill>{t.get("demo.fill")}</button>
+                        disabled=move || chosen.get().is_empty() on:click=handler(on_fill)>{t.get("demo.fill")}</button>
                     {can_shorten.then(|| view! {
                         <button type="button" part="button" class="lab-login__secondary" data-testid="demo-short"
-                            disabled=move || chosen.get().is_empty() on:click=on_short>{t.get("demo.short")}</button>
+                            disabled=move || chosen.get().is_empty() on:click=handler(on_short)>{t.get("demo.short")}</button>
                     })}
                 </div>
             </Show>
@@ -264,16 +265,16 @@ pub fn DemoControls(
                 <Show when=signed_in>
                     <div class="lab-login__demo-row">
                         <button type="button" part="button" class="lab-login__secondary" data-testid="demo-revoke"
-                            on:click=on_revoke>{t.get("demo.revoke")}</button>
+                            on:click=handler(on_revoke)>{t.get("demo.revoke")}</button>
                     </div>
                 </Show>
             })}
             <div class="lab-login__demo-row">
                 <label for=id("failure")>{t.get("demo.fail-with")}</label>
-                <select id=id("failure") data-testid="demo-failure" on:change=move |ev| failure.set(event_target_value(&ev))>
+                <select id=id("failure") data-testid="demo-failure" on:change=handler(move |ev| failure.set(event_target_value(&ev)))>
                     {FAILURES.iter().map(|(fault, label)| view! { <option value=*fault>{t.get(label)}</option> }).collect_view()}
                 </select>
-                <button type="button" part="button" class="lab-login__secondary" data-testid="demo-fail" on:click=on_fail>
+                <button type="button" part="button" class="lab-login__secondary" data-testid="demo-fail" on:click=handler(on_fail)>
                     {t.get("demo.fail")}
                 </button>
             </div>

@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 use super::capture::{mask, Field, NoAnswer};
 use super::log::{self, Entry};
 use super::{snippets, token_view};
+use crate::components::handler;
 use crate::components::state::{Sessions, Tr};
 use crate::display::format_duration_words;
 use crate::providers::{ProviderId, Session};
@@ -159,10 +160,10 @@ fn ExchangeRow(entry: Arc<Entry>) -> impl IntoView {
                 <h5>{t.get("inspector.snippets")}</h5>
                 <p class="lab-login__hint">{t.get("inspector.snippets-note")}</p>
                 <div class="lab-login__copy">
-                    <button type="button" part="button" class="lab-login__secondary" data-testid="copy-curl" on:click=copy_curl>
+                    <button type="button" part="button" class="lab-login__secondary" data-testid="copy-curl" on:click=handler(copy_curl)>
                         {t.get("inspector.copy-curl")}
                     </button>
-                    <button type="button" part="button" class="lab-login__secondary" data-testid="copy-python" on:click=copy_python>
+                    <button type="button" part="button" class="lab-login__secondary" data-testid="copy-python" on:click=handler(copy_python)>
                         {t.get("inspector.copy-python")}
                     </button>
                     <span role="status" data-testid="copied">{move || copied.get()}</span>
