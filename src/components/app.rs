@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use super::handler;
 use super::login_form::LoginForm;
 use super::session_card::SessionCard;
-use super::state::{next_instance, ConfigCtx, Host, HostHooks, Sessions, Tr, WidgetId};
+use super::state::{next_instance, Host, HostHooks, Sessions, Tr, Widget, WidgetId};
 use super::uploads::NomadUploads;
 use crate::config::Config;
 use crate::messages::{Lang, Messages};
@@ -59,7 +59,6 @@ pub fn App(
         language,
         config.messages.clone(),
     )));
-    provide_context(t);
     // The teaching bundle's demo controls exist only where the page owner named the emulator.
     #[cfg(feature = "teaching")]
     let demo = {
@@ -76,13 +75,16 @@ pub fn App(
     #[cfg(not(feature = "teaching"))]
     let demo = |_: ProviderId| ();
     let config = StoredValue::new(config);
-    provide_context(ConfigCtx(config));
     let widget = WidgetId(format!("lab-login-{}", next_instance()));
-    provide_context(widget.clone());
     let host = Host::new(host);
-    provide_context(host);
-    let sessions = Sessions::join(offers, host, config);
-    provide_context(sessions);
+    let sessions = Sessions::join(offers, host, config, t);
+    provide_context(Widget {
+        config,
+        sessions,
+        host,
+        t,
+        id: widget.clone(),
+    });
     // Timers are throttled in background tabs, so expiry is also checked on every
     // read (`Sessions::get`, the store) and before every request (`client`); this
     // tick keeps the countdowns live and signs out sessions nobody is reading.

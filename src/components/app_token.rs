@@ -7,7 +7,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::state::{ConfigCtx, Sessions, Tr, WidgetId};
+use super::state::{this_widget, Widget};
 use crate::client;
 use crate::display::{error_message, format_duration_words};
 use crate::providers::nomad::AppTokenLifetime;
@@ -31,10 +31,14 @@ enum State {
 
 #[component]
 pub fn NomadAppToken() -> impl IntoView {
-    let sessions = expect_context::<Sessions>();
-    let ConfigCtx(config) = expect_context::<ConfigCtx>();
-    let t = expect_context::<Tr>();
-    let select_id = expect_context::<WidgetId>().id("app-token-lifetime");
+    let Widget {
+        sessions,
+        config,
+        t,
+        id,
+        ..
+    } = this_widget();
+    let select_id = id.id("app-token-lifetime");
     let lifetime = RwSignal::new(86_400u64);
     let state = RwSignal::new(State::Idle);
 

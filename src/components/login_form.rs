@@ -10,7 +10,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::state::{ConfigCtx, Host, Sessions, Tr, WidgetId};
+use super::state::{this_widget, Widget};
 use crate::client;
 use crate::config::Config;
 use crate::display::{
@@ -43,11 +43,13 @@ pub fn LoginForm(
     /// The provider this form signs in to.
     provider: ProviderId,
 ) -> impl IntoView {
-    let ConfigCtx(config) = expect_context::<ConfigCtx>();
-    let sessions = expect_context::<Sessions>();
-    let widget = expect_context::<WidgetId>();
-    let host_hooks = expect_context::<Host>();
-    let t = expect_context::<Tr>();
+    let Widget {
+        config,
+        sessions,
+        id: widget,
+        host: host_hooks,
+        t,
+    } = this_widget();
     let key = provider.key();
     let field_id = move |field: &str| widget.id(&format!("{key}-{field}"));
     let page_host = window().location().host().unwrap_or_default();

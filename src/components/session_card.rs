@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 
 use super::app_token::NomadAppToken;
 use super::handler;
-use super::state::{ConfigCtx, Sessions, Tr};
+use super::state::{this_widget, Widget};
 use crate::client;
 use crate::display::{error_message, format_countdown, format_duration_words};
 use crate::messages::Messages;
@@ -20,9 +20,12 @@ pub fn SessionCard(
     /// The session to show; the card reads the live clock from context.
     session: Session,
 ) -> impl IntoView {
-    let sessions = expect_context::<Sessions>();
-    let ConfigCtx(config) = expect_context::<ConfigCtx>();
-    let t = expect_context::<Tr>();
+    let Widget {
+        sessions,
+        config,
+        t,
+        ..
+    } = this_widget();
     let warning_ms = config.with_value(|c| c.expiry_warning_secs * 1000);
     let provider = session.provider;
     let who = session
@@ -106,9 +109,12 @@ fn NebulaBalance(
     /// The Nebula session (token or API key) to ask with.
     session: Session,
 ) -> impl IntoView {
-    let sessions = expect_context::<Sessions>();
-    let ConfigCtx(config) = expect_context::<ConfigCtx>();
-    let t = expect_context::<Tr>();
+    let Widget {
+        sessions,
+        config,
+        t,
+        ..
+    } = this_widget();
     let host = session.base_url.clone();
     // A signal filled by one task, not a `LocalResource` (whose async machinery
     // costs the bundle kilobytes for this one request).

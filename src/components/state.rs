@@ -21,9 +21,21 @@ use crate::providers::{in_provider_order, ApiError, ProviderId, Session};
 use crate::session::{SessionStore, StorageError};
 use crate::widget_options::{self as events, SignOutReason};
 
-/// The configuration, shared with every view.
+/// What every view of one widget reads. The app provides it once, as one
+/// context: each type looked up in Leptos' context costs the bundle its own code.
 #[derive(Clone)]
-pub struct ConfigCtx(pub StoredValue<Config>);
+pub struct Widget {
+    pub config: StoredValue<Config>,
+    pub sessions: Sessions,
+    pub host: Host,
+    pub t: Tr,
+    pub id: WidgetId,
+}
+
+/// The widget the calling view belongs to.
+pub fn this_widget() -> Widget {
+    expect_context::<Widget>()
+}
 
 /// A prefix that keeps element ids unique when a page holds several widgets.
 #[derive(Clone)]
@@ -148,6 +160,7 @@ impl Sessions {
         offers: Vec<(ProviderId, String)>,
         host: Host,
         config: StoredValue<Config>,
+        tr: Tr,
     ) -> Self {
         let id = next_instance();
         let now = now_ms();
@@ -168,7 +181,7 @@ impl Sessions {
                 list: this.list,
                 ended: this.ended,
                 host,
-                tr: expect_context::<Tr>(),
+                tr,
             });
             hub.publish();
             this.list.get_untracked()

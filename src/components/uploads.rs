@@ -8,7 +8,7 @@ use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::state::{ConfigCtx, Host, Sessions, Tr, WidgetId};
+use super::state::{this_widget, Widget};
 use crate::client;
 use crate::display::{error_message, group_digits, parse_utc_timestamp, relative_time, PageSpan};
 use crate::http::Cancel;
@@ -31,11 +31,13 @@ enum Loaded {
 
 #[component]
 pub fn NomadUploads() -> impl IntoView {
-    let sessions = expect_context::<Sessions>();
-    let ConfigCtx(config) = expect_context::<ConfigCtx>();
-    let widget = expect_context::<WidgetId>();
-    let host = expect_context::<Host>();
-    let t = expect_context::<Tr>();
+    let Widget {
+        sessions,
+        config,
+        id: widget,
+        host,
+        t,
+    } = this_widget();
     let query = RwSignal::new(UploadsQuery::default());
     let refresh = RwSignal::new(0u32);
     let loaded = RwSignal::new(Loaded::Nothing);
@@ -266,8 +268,7 @@ fn UploadRow(
     /// The upload to show.
     upload: Upload,
 ) -> impl IntoView {
-    let sessions = expect_context::<Sessions>();
-    let t = expect_context::<Tr>();
+    let Widget { sessions, t, .. } = this_widget();
     let created_ms = upload
         .upload_create_time
         .as_deref()

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 
 use super::capture::{looks_like_token, mask};
 use crate::components::handler;
-use crate::components::state::{ConfigCtx, Sessions, Tr};
+use crate::components::state::{this_widget, Widget};
 use crate::http::{send_uncaptured, Cancel};
 use crate::providers::{endpoint, BodyEncoding, HttpRequest, Method, ProviderId};
 
@@ -154,9 +154,12 @@ pub fn DemoControls(
     /// Its demo accounts, shared by the widget's tabs.
     accounts: DemoAccounts,
 ) -> impl IntoView {
-    let t = expect_context::<Tr>();
-    let sessions = expect_context::<Sessions>();
-    let config = expect_context::<ConfigCtx>();
+    let Widget {
+        t,
+        sessions,
+        config,
+        ..
+    } = this_widget();
     let status = RwSignal::new(None::<String>);
     let chosen = RwSignal::new(String::new());
     let failure = RwSignal::new(FAILURES[0].0.to_string());
@@ -221,9 +224,7 @@ pub fn DemoControls(
         );
     };
     let on_fail = move |_| {
-        let base = config
-            .0
-            .with_value(|c| c.base_url(provider).map(str::to_string));
+        let base = config.with_value(|c| c.base_url(provider).map(str::to_string));
         let Some(base) = base else { return };
         let body =
             json!({"fault": failure.get_untracked(), "path_prefix": base_path(&base), "count": 1});

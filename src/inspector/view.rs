@@ -13,7 +13,7 @@ use super::capture::{mask, Field, NoAnswer};
 use super::log::{self, Entry};
 use super::{snippets, token_view};
 use crate::components::handler;
-use crate::components::state::{Sessions, Tr};
+use crate::components::state::{this_widget, Widget};
 use crate::display::format_duration_words;
 use crate::providers::{ProviderId, Session};
 
@@ -23,8 +23,7 @@ pub fn Inspector(
     /// The widget's providers: only their exchanges are listed.
     providers: Vec<ProviderId>,
 ) -> impl IntoView {
-    let t = expect_context::<Tr>();
-    let sessions = expect_context::<Sessions>();
+    let Widget { t, sessions, .. } = this_widget();
     let entries = log::entries();
 
     let shown = {
@@ -74,7 +73,7 @@ pub fn Inspector(
 /// One exchange: a one-line summary that opens onto the request, the answer and the snippets.
 #[component]
 fn ExchangeRow(entry: Arc<Entry>) -> impl IntoView {
-    let t = expect_context::<Tr>();
+    let t = this_widget().t;
     let ex = &entry.exchange;
     let status = ex.status().map(|s| s.to_string());
     let outcome_label = status.clone().unwrap_or_else(|| "—".into());
@@ -184,8 +183,7 @@ fn ExchangeRow(entry: Arc<Entry>) -> impl IntoView {
 /// What a new user should know about one token; the token itself is not in it.
 #[component]
 fn TokenCard(session: Session) -> impl IntoView {
-    let t = expect_context::<Tr>();
-    let sessions = expect_context::<Sessions>();
+    let Widget { t, sessions, .. } = this_widget();
     let jwt = token_view::decode(session.token.expose());
     let masked = mask(session.token.expose());
     let kept = match token_view::storage_place(&session) {
