@@ -87,11 +87,7 @@ impl Renames {
     }
 
     fn rename_imports(&self, glue: &str) -> Result<String, String> {
-        let renamed: HashMap<&str, &str> = self
-            .imports
-            .iter()
-            .map(|(old, new)| (old.as_str(), new.as_str()))
-            .collect();
+        let renamed = lookup(&self.imports);
         let mut seen = HashSet::new();
         let (mut out, mut inside, mut found, mut dropping) = (String::new(), false, false, false);
         for line in glue.lines() {
@@ -135,11 +131,7 @@ impl Renames {
     }
 
     fn rename_exports(&self, glue: &str) -> Result<String, String> {
-        let renamed: HashMap<&str, &str> = self
-            .exports
-            .iter()
-            .map(|(old, new)| (old.as_str(), new.as_str()))
-            .collect();
+        let renamed = lookup(&self.exports);
         let (mut out, mut last) = (String::with_capacity(glue.len()), 0);
         for (at, _) in glue.match_indices("wasm.") {
             if at > 0 && is_name_char(glue.as_bytes()[at - 1]) {
@@ -164,6 +156,14 @@ impl Renames {
         out.push_str(&glue[last..]);
         Ok(out)
     }
+}
+
+/// Old name → new name.
+fn lookup(pairs: &[(String, String)]) -> HashMap<&str, &str> {
+    pairs
+        .iter()
+        .map(|(old, new)| (old.as_str(), new.as_str()))
+        .collect()
 }
 
 /// The glue's import object, and the indentation of its keys.
