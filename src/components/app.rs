@@ -6,11 +6,11 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::handler;
 use super::login_form::LoginForm;
 use super::session_card::SessionCard;
 use super::state::{next_instance, Host, HostHooks, Sessions, Tr, Widget, WidgetId};
 use super::uploads::NomadUploads;
+use super::{handler, reactive};
 use crate::config::Config;
 use crate::messages::{Lang, Messages};
 use crate::providers::ProviderId;
@@ -169,8 +169,8 @@ pub fn App(
                         part="tab"
                         id=tab_id(p)
                         aria-controls=panel_id(p)
-                        aria-selected=move || (selected.get() == Some(p)).to_string()
-                        tabindex=move || if selected.get() == Some(p) { "0" } else { "-1" }
+                        aria-selected=reactive(move || (selected.get() == Some(p)).to_string())
+                        tabindex=reactive(move || if selected.get() == Some(p) { "0" } else { "-1" })
                         data-testid=format!("tab-{}", p.key())
                         on:click=handler(move |_| selected.set(Some(p)))
                     >
@@ -199,7 +199,7 @@ pub fn App(
                     class="lab-login__panel"
                     id=panel_id(p)
                     aria-labelledby=tab_id(p)
-                    hidden=move || selected.get() != Some(p)
+                    hidden=reactive(move || selected.get() != Some(p))
                 >
                     {move || match signed_in.get().and_then(|_| session_of(p)) {
                         Some(session) => EitherOf3::A(view! {

@@ -2,7 +2,7 @@
 //! copy button: the token goes to the clipboard only when asked, never into the
 //! page, and is never stored.
 
-use super::handler;
+use super::{handler, reactive};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -98,7 +98,7 @@ pub fn NomadAppToken() -> impl IntoView {
                     }).collect_view()}
                 </select>
                 <button type="button" class="lab-login__secondary" data-testid="app-token-create"
-                    disabled=move || matches!(state.get(), State::Working) on:click=handler(create)>
+                    disabled=reactive(move || matches!(state.get(), State::Working)) on:click=handler(create)>
                     {t.get("app-token.create")}
                 </button>
             </div>

@@ -3,7 +3,7 @@
 //! attempt; errors appear in a live region that takes focus. After a rate
 //! limit, or three wrong passwords in a row, the form waits before it sends again.
 
-use super::handler;
+use super::{handler, reactive};
 use leptos::either::EitherOf3;
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -233,17 +233,17 @@ pub fn LoginForm(
 
     view! {
         <form part="form" class="lab-login__form" data-testid=format!("form-{key}") on:submit=handler(on_submit) novalidate=true
-            aria-busy=move || busy.get().to_string()>
+            aria-busy=reactive(move || busy.get().to_string())>
             <p class="lab-login__host" data-testid="form-host">
-                {move || t.get(match (use_key.get(), provider) {
+                {reactive(move || t.get(match (use_key.get(), provider) {
                     (false, _) => "form.sends-password",
                     (true, ProviderId::Nomad) => "form.sends-token",
                     (true, _) => "form.sends-key",
-                })}
+                }))}
                 <strong>{host.clone()}</strong>
                 {insecure.then(|| view! { <span class="lab-login__insecure" role="note">{t.get("form.insecure")}</span> })}
             </p>
-            <div class="lab-login__fields" hidden=move || use_key.get()>
+            <div class="lab-login__fields" hidden=reactive(move || use_key.get())>
                 <label for=field_id("user")>{t.get(user_label(provider))}</label>
                 <input part="input" id=field_id("user") name="username" node_ref=username_ref
                     type=if matches!(provider, ProviderId::Siminars | ProviderId::Nebula) { "email" } else { "text" }
@@ -251,12 +251,12 @@ pub fn LoginForm(
                 <label for=field_id("password")>{t.get("form.password")}</label>
                 <div class="lab-login__password">
                     <input part="input" id=field_id("password") name="password" node_ref=password_ref
-                        type=move || if show_password.get() { "text" } else { "password" }
+                        type=reactive(move || if show_password.get() { "text" } else { "password" })
                         autocomplete="current-password" data-testid="password" on:keyup=handler(on_key) on:keydown=handler(on_key) />
-                    <button type="button" class="lab-login__reveal" aria-pressed=move || show_password.get().to_string()
+                    <button type="button" class="lab-login__reveal" aria-pressed=reactive(move || show_password.get().to_string())
                         aria-controls=field_id("password") data-testid="toggle-password"
                         on:click=handler(move |_| show_password.update(|s| *s = !*s))>
-                        {move || t.get(if show_password.get() { "form.hide" } else { "form.show" })}
+                        {reactive(move || t.get(if show_password.get() { "form.hide" } else { "form.show" }))}
                         <span class="lab-login__sr">{t.get("form.password-suffix")}</span>
                     </button>
                 </div>
@@ -293,7 +293,7 @@ pub fn LoginForm(
                         <input type="checkbox" data-testid="use-api-key" on:change=handler(move |ev| use_key.set(event_target_checked(&ev))) />
                         {check}
                     </label>
-                    <div class="lab-login__fields" hidden=move || !use_key.get()>
+                    <div class="lab-login__fields" hidden=reactive(move || !use_key.get())>
                         <label for=field_id("key")>{label}</label>
                         <input part="input" id=field_id("key") name="api-key" node_ref=key_ref type="password" placeholder=placeholder
                             spellcheck="false" data-testid="api-key" />
@@ -301,8 +301,8 @@ pub fn LoginForm(
                     </div>
                 }
             })}
-            <button type="submit" part="button submit" class="lab-login__submit" disabled=blocked aria-disabled=move || blocked().to_string() data-testid="submit">
-                {move || t.fmt(if busy.get() { "form.submitting" } else { "form.submit" }, &[("provider", name)])}
+            <button type="submit" part="button submit" class="lab-login__submit" disabled=reactive(blocked) aria-disabled=reactive(move || blocked().to_string()) data-testid="submit">
+                {reactive(move || t.fmt(if busy.get() { "form.submitting" } else { "form.submit" }, &[("provider", name)]))}
             </button>
             <div part="error" class="lab-login__error" role="alert" aria-live="assertive" tabindex="-1" node_ref=error_ref data-testid="error">
                 {move || error.get().map(|shown| view! {

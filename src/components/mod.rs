@@ -17,3 +17,10 @@ pub use app::App;
 pub fn handler<E>(f: impl FnMut(E) + 'static) -> Box<dyn FnMut(E)> {
     Box::new(f)
 }
+
+/// A reactive value (an attribute's, or a text's) as one boxed type per value
+/// type (`hidden=reactive(move || …)`): Leptos' update code is then compiled
+/// once per value type rather than once per closure.
+pub fn reactive<T>(f: impl FnMut() -> T + Send + 'static) -> Box<dyn FnMut() -> T + Send> {
+    Box::new(f)
+}

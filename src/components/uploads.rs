@@ -3,7 +3,7 @@
 //! too. A 401 ends the NOMAD session with the reason. Names are rendered as
 //! text, so a hostile upload name stays a name.
 
-use super::handler;
+use super::{handler, reactive};
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -165,7 +165,7 @@ pub fn NomadUploads() -> impl IntoView {
     let size_id = widget.id("uploads-size");
 
     view! {
-        <section part="uploads" class="lab-login__uploads" data-testid="uploads" aria-label=t.get("uploads.title") aria-busy=move || loading.get().to_string()>
+        <section part="uploads" class="lab-login__uploads" data-testid="uploads" aria-label=t.get("uploads.title") aria-busy=reactive(move || loading.get().to_string())>
             <div class="lab-login__uploads-head">
                 <h3>{t.get("uploads.title")}</h3>
                 <button type="button" class="lab-login__secondary" data-testid="uploads-refresh" on:click=handler(move |_| refresh.update(|n| *n += 1))>
@@ -224,11 +224,11 @@ pub fn NomadUploads() -> impl IntoView {
                     <div class="lab-login__table-wrap" tabindex="0" role="region" aria-label=t.get("uploads.table")>
                         <table class="lab-login__table" data-testid="uploads-table">
                             <thead><tr>
-                                <th scope="col" aria-sort=move || aria_sort(UploadOrderBy::Name)>
+                                <th scope="col" aria-sort=reactive(move || aria_sort(UploadOrderBy::Name))>
                                     <button type="button" data-testid="sort-name" on:click=handler(move |_| sort_by(UploadOrderBy::Name))>{t.get("uploads.name")}</button>
                                 </th>
                                 <th scope="col">{t.get("uploads.id")}</th>
-                                <th scope="col" aria-sort=move || aria_sort(UploadOrderBy::CreateTime)>
+                                <th scope="col" aria-sort=reactive(move || aria_sort(UploadOrderBy::CreateTime))>
                                     <button type="button" data-testid="sort-created" on:click=handler(move |_| sort_by(UploadOrderBy::CreateTime))>{t.get("uploads.created")}</button>
                                 </th>
                                 <th scope="col">{t.get("uploads.processing")}</th>

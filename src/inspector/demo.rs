@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
 
 use super::capture::{looks_like_token, mask};
-use crate::components::handler;
 use crate::components::state::{this_widget, Widget};
+use crate::components::{handler, reactive};
 use crate::http::{send_uncaptured, Cancel};
 use crate::providers::{endpoint, BodyEncoding, HttpRequest, Method, ProviderId};
 
@@ -255,10 +255,10 @@ pub fn DemoControls(
                 </div>
                 <div class="lab-login__demo-row">
                     <button type="button" part="button" class="lab-login__secondary" data-testid="demo-fill"
-                        disabled=move || chosen.get().is_empty() on:click=handler(on_fill)>{t.get("demo.fill")}</button>
+                        disabled=reactive(move || chosen.get().is_empty()) on:click=handler(on_fill)>{t.get("demo.fill")}</button>
                     {can_shorten.then(|| view! {
                         <button type="button" part="button" class="lab-login__secondary" data-testid="demo-short"
-                            disabled=move || chosen.get().is_empty() on:click=handler(on_short)>{t.get("demo.short")}</button>
+                            disabled=reactive(move || chosen.get().is_empty()) on:click=handler(on_short)>{t.get("demo.short")}</button>
                     })}
                 </div>
             </Show>
