@@ -222,6 +222,18 @@ async function uploads() {
 // page; and the Event Timing duration of the submitting key press (keydown, or
 // keypress, during which Chromium submits the form; rounded by the browser to
 // 8 ms, and only reported from 16 ms up: 0 means under 16 ms).
+const SIGN_INS = 11;
+
+/** Before the key press: watch for `form` (a selector) marked busy, and for the key press itself. */
+const watchBusy = (page, form) => page.evaluate(`void (
+  window.__busyPainted = window.__bench.whenPainted(() => document.querySelector('${form}')?.getAttribute('aria-busy') === 'true'),
+  window.__keyAt = new Promise((resolve) => document.addEventListener('keydown', (e) => resolve(e.timeStamp), { capture: true, once: true })))`);
+/** After it: ms from the key press to the paint of the busy state. */
+const busyPaintedMs = (page) => page.evaluate(async () => (await window.__busyPainted) - (await window.__keyAt));
+/** The key press's Event Timing duration since `t` (0 when none was reported). */
+const keyPressTiming = async (page, t) =>
+  Math.max(0, ...(await eventDurations(page, t)).filter(([name]) => name === 'keydown' || name === 'keypress').map(([, , d]) => d));
+
 async function signInResponsiveness() {
   const out = {};
   const accounts = [
@@ -233,41 +245,37 @@ async function signInResponsiveness() {
   // The floor on this machine: the static form, whose submit handler (added
   // here) only marks it busy and changes its button's text, as the widget does.
   out.staticForm = { submit: [], eventTiming: [] };
-  for (let i = 0; i < 11; i++) {
+  for (let i = 0; i < SIGN_INS; i++) {
     const { context, page } = await newPage();
     await page.goto(new URL('static-form.html', site).href);
     await page.fill('#u', 'newbie');
     await page.fill('#p', 'newbie-demo-pw');
     const t = await now(page);
-    await page.evaluate(`void (window.__busyPainted = window.__bench.whenPainted(() => document.querySelector('form')?.getAttribute('aria-busy') === 'true'),
-      window.__keyAt = new Promise((resolve) => document.addEventListener('keydown', (e) => resolve(e.timeStamp), { capture: true, once: true })),
-      document.querySelector('form').addEventListener('submit', (e) => {
-        e.preventDefault();
-        e.target.setAttribute('aria-busy', 'true');
-        e.target.querySelector('button[type=submit]').textContent = 'Signing in to NOMAD…';
-      }))`);
+    await page.evaluate(() => document.querySelector('form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      e.target.setAttribute('aria-busy', 'true');
+      e.target.querySelector('button[type=submit]').textContent = 'Signing in to NOMAD…';
+    }));
+    await watchBusy(page, 'form');
     await page.press('#p', 'Enter');
-    out.staticForm.submit.push(await page.evaluate(async () => (await window.__busyPainted) - (await window.__keyAt)));
+    out.staticForm.submit.push(await busyPaintedMs(page));
     await page.waitForTimeout(100);
-    const entries = await eventDurations(page, t);
-    out.staticForm.eventTiming.push(Math.max(0, ...entries.filter(([name]) => name === 'keydown' || name === 'keypress').map(([, , d]) => d)));
+    out.staticForm.eventTiming.push(await keyPressTiming(page, t));
     await context.close();
   }
   for (const [tab, user, password, path, key] of accounts) {
     out[key] = { submit: [], eventTiming: [], signedIn: [] };
-    for (let i = 0; i < 11; i++) {
+    for (let i = 0; i < SIGN_INS; i++) {
       const { context, page } = await newPage();
       await page.goto(site);
       await page.waitForFunction(() => window.__bench.ready !== null);
       const panel = await signIn(page, tab, user, password);
       const t = await now(page);
-      await page.evaluate(`void (window.__busyPainted = window.__bench.whenPainted(() => document.querySelector('[data-testid=form-${key}]')?.getAttribute('aria-busy') === 'true'),
-        window.__keyAt = new Promise((resolve) => document.addEventListener('keydown', (e) => resolve(e.timeStamp), { capture: true, once: true })))`);
+      await watchBusy(page, `[data-testid=form-${key}]`);
       const paint = await responseToPaint(page, path, () => panel.getByTestId('password').press('Enter'),
         (k) => !!document.querySelector(`[data-testid=session-${k}]`), key);
-      out[key].submit.push(await page.evaluate(async () => (await window.__busyPainted) - (await window.__keyAt)));
-      const entries = await eventDurations(page, t);
-      out[key].eventTiming.push(Math.max(0, ...entries.filter(([name]) => name === 'keydown' || name === 'keypress').map(([, , d]) => d)));
+      out[key].submit.push(await busyPaintedMs(page));
+      out[key].eventTiming.push(await keyPressTiming(page, t));
       out[key].signedIn.push(paint);
       await context.close();
     }

@@ -219,7 +219,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sessions_come_in_the_tabs_order_and_keep_their_own_order_within_a_provider() {
+    fn sessions_come_in_the_providers_order_and_keep_their_own_order_within_a_provider() {
         let session = |provider, base_url: &str| Session {
             provider,
             base_url: base_url.into(),

@@ -18,7 +18,7 @@ struct Reader<'a> {
     at: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn byte(&mut self) -> Option<u8> {
         let b = *self.bytes.get(self.at)?;
         self.at += 1;
@@ -37,11 +37,23 @@ impl Reader<'_> {
         }
     }
 
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let s = self.bytes.get(self.at..self.at + n)?;
         self.at += n;
         Some(s)
     }
+}
+
+/// A module's sections, `(id, contents)`, in order; `None` when malformed.
+fn sections(wasm: &[u8]) -> Option<Vec<(u8, &[u8])>> {
+    let mut r = Reader { bytes: wasm, at: 8 };
+    let mut found = Vec::new();
+    while r.at < wasm.len() {
+        let id = r.byte()?;
+        let size = r.leb()?;
+        found.push((id, r.take(size)?));
+    }
+    Some(found)
 }
 
 /// The crate a demangled Rust name belongs to: its first path segment.
@@ -110,25 +122,20 @@ fn imports(s: &mut Reader) -> Option<Vec<(String, u8)>> {
 /// The module names a `.wasm` imports from, each once.
 pub fn import_modules(path: &Path) -> Result<Vec<String>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut r = Reader {
-        bytes: &bytes,
-        at: 8,
-    };
+    let malformed = "the wasm's import section is malformed";
     let mut modules = Vec::new();
-    while r.at < bytes.len() {
-        let (Some(id), Some(size)) = (r.byte(), r.leb()) else {
-            break;
+    for (_, section) in sections(&bytes)
+        .ok_or(malformed)?
+        .into_iter()
+        .filter(|(id, _)| *id == 2)
+    {
+        let mut s = Reader {
+            bytes: section,
+            at: 0,
         };
-        let Some(section) = r.take(size) else { break };
-        if id == 2 {
-            let mut s = Reader {
-                bytes: section,
-                at: 0,
-            };
-            for (module, _) in imports(&mut s).ok_or("the wasm's import section is malformed")? {
-                if !modules.contains(&module) {
-                    modules.push(module);
-                }
+        for (module, _) in imports(&mut s).ok_or(malformed)? {
+            if !modules.contains(&module) {
+                modules.push(module);
             }
         }
     }
@@ -152,13 +159,9 @@ fn leb_bytes(mut value: usize) -> Vec<u8> {
 /// they reached). Every name must be an export.
 pub fn without_exports(wasm: &[u8], names: &[String]) -> Result<Vec<u8>, String> {
     let malformed = || "the wasm's sections are malformed".to_string();
-    let mut r = Reader { bytes: wasm, at: 8 };
     let mut out = wasm.get(..8).ok_or_else(malformed)?.to_vec();
     let mut removed = 0;
-    while r.at < wasm.len() {
-        let id = r.byte().ok_or_else(malformed)?;
-        let size = r.leb().ok_or_else(malformed)?;
-        let section = r.take(size).ok_or_else(malformed)?;
+    for (id, section) in sections(wasm).ok_or_else(malformed)? {
         let mut body = section.to_vec();
         if id == 7 {
             let mut s = Reader {
@@ -200,17 +203,11 @@ pub fn without_exports(wasm: &[u8], names: &[String]) -> Result<Vec<u8>, String>
 pub fn largest(path: &Path, n: usize) -> Result<Largest, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let parse = || -> Option<Largest> {
-        let mut r = Reader {
-            bytes: &bytes,
-            at: 8,
-        };
         let (mut imported, mut bodies, mut names, mut data_bytes) =
             (0, Vec::new(), HashMap::new(), 0);
-        while r.at < bytes.len() {
-            let id = r.byte()?;
-            let size = r.leb()?;
+        for (id, section) in sections(&bytes)? {
             let mut s = Reader {
-                bytes: r.take(size)?,
+                bytes: section,
                 at: 0,
             };
             match id {
@@ -227,7 +224,7 @@ pub fn largest(path: &Path, n: usize) -> Result<Largest, String> {
                         bodies.push(len);
                     }
                 }
-                11 => data_bytes = size,
+                11 => data_bytes = section.len(),
                 0 => {
                     let len = s.leb()?;
                     if s.take(len)? == b"name" {
