@@ -152,6 +152,8 @@ test('a NOMAD personal access token signs in, is kept in memory only, and ends a
   // A 401 ends it too.
   await pasteToken(page, PAT);
   await expect(page.getByTestId('session-nomad')).toBeVisible();
+  // The first page of uploads has loaded; the server turns the token down after that.
+  await expect(page.getByTestId('upload-row').first()).toBeVisible();
   await page.route('**/uploads?**', (route) => route.fulfill({ status: 401, json: { detail: 'Could not validate credentials. The given token is invalid.' }, headers: { 'access-control-allow-origin': '*' } }));
   await page.getByTestId('uploads-refresh').click();
   await expect(page.getByTestId('session-nomad')).toHaveCount(0);

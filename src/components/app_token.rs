@@ -2,7 +2,7 @@
 //! copy button: the token goes to the clipboard only when asked, never into the
 //! page, and is never stored.
 
-use super::{handler, reactive};
+use super::{after_next_paint, handler, reactive};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -51,6 +51,10 @@ pub fn NomadAppToken() -> impl IntoView {
         };
         state.set(State::Working);
         spawn_local(async move {
+            after_next_paint().await;
+            if state.try_get_untracked().is_none() {
+                return; // the widget went away meanwhile: no token is made
+            }
             let result = client::nomad_app_token(&config.get_value(), &session, chosen).await;
             state.set(match result {
                 Ok(app) => State::Ready {

@@ -3,7 +3,7 @@
 //! attempt; errors appear in a live region that takes focus. After a rate
 //! limit, or three wrong passwords in a row, the form waits before it sends again.
 
-use super::{handler, reactive};
+use super::{after_next_paint, handler, reactive};
 use leptos::either::EitherOf3;
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -140,6 +140,11 @@ pub fn LoginForm(
         busy.set(true);
         let (config, settle) = (config.get_value(), settle.clone());
         spawn_local(async move {
+            // Hashing and starting the fetch take milliseconds: show the busy state first.
+            after_next_paint().await;
+            if busy.try_get_untracked().is_none() {
+                return; // the widget went away meanwhile: nothing was sent
+            }
             let result = match attempt {
                 Attempt::Password { username, password } => {
                     client::sign_in(&config, provider, &username, password).await

@@ -24,3 +24,41 @@ pub fn handler<E>(f: impl FnMut(E) + 'static) -> Box<dyn FnMut(E)> {
 pub fn reactive<T>(f: impl FnMut() -> T + Send + 'static) -> Box<dyn FnMut() -> T + Send> {
     Box::new(f)
 }
+
+/// Resolves after the browser has painted what the DOM shows now (the task after
+/// the next animation frame), so that a request's set-up (hashing, building and
+/// starting the fetch: milliseconds) does not hold back the frame that shows the
+/// user's action took effect. A hidden page does not paint: then it resolves
+/// after a short wait instead.
+pub async fn after_next_paint() {
+    use leptos::prelude::{request_animation_frame, set_timeout};
+    use std::time::Duration;
+    use wasm_bindgen::JsValue;
+    const HIDDEN_PAGE_WAIT: Duration = Duration::from_millis(100);
+    let painted = js_sys::Promise::new(&mut |resolve, _| {
+        let after_timeout = resolve.clone();
+        request_animation_frame(move || {
+            set_timeout(
+                move || drop(resolve.call0(&JsValue::UNDEFINED)),
+                Duration::ZERO,
+            )
+        });
+        set_timeout(
+            move || drop(after_timeout.call0(&JsValue::UNDEFINED)),
+            HIDDEN_PAGE_WAIT,
+        );
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(painted).await;
+}
+
+/// `false` until the browser has painted (see [`after_next_paint`]), then `true`:
+/// for a part of a view that may show a frame after the rest.
+pub fn painted_once() -> leptos::prelude::ReadSignal<bool> {
+    use leptos::prelude::{RwSignal, Set};
+    let painted = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        after_next_paint().await;
+        painted.try_set(true);
+    });
+    painted.read_only()
+}

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::app_token::NomadAppToken;
-use super::handler;
 use super::state::{this_widget, Widget};
+use super::{after_next_paint, handler};
 use crate::client;
 use crate::display::{error_message, format_countdown, format_duration_words};
 use crate::messages::Messages;
@@ -47,6 +47,8 @@ pub fn SessionCard(
         let (config, messages) = (config.get_value(), t.0.get_value());
         sessions.remove(provider, SignOutReason::User, None);
         // Forget locally first, so a slow server cannot keep the token alive here.
+        // Sent at once, not after the next paint: a tab closed right after the
+        // click must still have told the server.
         spawn_local(async move {
             if let Err(err) = client::sign_out(&config, &session).await {
                 // Forgotten here, but still valid on the server: say so (if the widget is still there).
@@ -121,6 +123,10 @@ fn NebulaBalance(
     let balance = RwSignal::new(None::<Result<f64, ApiError>>);
     let config = config.get_value();
     spawn_local(async move {
+        after_next_paint().await; // the card first
+        if balance.try_get_untracked().is_none() {
+            return; // the card went away meanwhile
+        }
         let answer = client::nebula_credits(&config, &session).await;
         // The card may be gone by now; then nobody needs the answer.
         balance.try_set(Some(answer));

@@ -3,7 +3,7 @@
 //! too. A 401 ends the NOMAD session with the reason. Names are rendered as
 //! text, so a hostile upload name stays a name.
 
-use super::{handler, reactive};
+use super::{after_next_paint, handler, reactive};
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -61,6 +61,11 @@ pub fn NomadUploads() -> impl IntoView {
         let mine = generation.get_value();
         loading.set(true);
         spawn_local(async move {
+            // The table shows it is loading first; a newer query may replace this one meanwhile.
+            after_next_paint().await;
+            if generation.try_get_value() != Some(mine) {
+                return;
+            }
             let result = client::nomad_uploads(&config.get_value(), &session, &q, &cancel).await;
             if generation.try_get_value() != Some(mine) {
                 return;

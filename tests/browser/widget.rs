@@ -546,3 +546,22 @@ async fn a_siminars_sign_in_that_lands_after_unmount_is_signed_out_on_the_server
         "no token of a widget that is gone stays live on the server"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_sign_in_submitted_just_before_unmount_sends_nothing() {
+    clear();
+    let host = mount_app(emulator_config(10));
+    tick().await;
+    let before = stats().await["requests"].as_u64().unwrap();
+    sign_in(&host, "siminars", "piyush@siminars.com", "Hello").await;
+    // Still in the submit's task: the request waits for the busy state to paint,
+    // and the widget is gone by then.
+    unmount_app();
+    host.remove();
+    sleep(500).await;
+    assert_eq!(
+        stats().await["requests"].as_u64().unwrap(),
+        before,
+        "no sign-in (and so no sign-out) for a widget that is gone"
+    );
+}
