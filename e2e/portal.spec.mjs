@@ -94,15 +94,18 @@ test('the bundle works under the strict CSP with no nonce, and no violation is r
   expect(consoleErrors).toEqual([]);
 });
 
-for (const file of ['lab-login.wasm', 'lab-login.css']) {
-  test(`a tampered ${file} is refused: a plain error in place of the widget, nothing runs`, async ({ page }) => {
+// The README's optional preload fetches the .wasm before the entry runs: the
+// entry's pinned fetch must still check those bytes.
+const PRELOAD = `<link rel="preload" href="${BUNDLE_PATH}lab-login.wasm" as="fetch" type="application/wasm" crossorigin="anonymous">`;
+for (const [file, head] of [['lab-login.wasm', ''], ['lab-login.wasm', PRELOAD], ['lab-login.css', '']]) {
+  test(`a tampered ${file}${head ? ', preloaded by the page,' : ''} is refused: a plain error in place of the widget, nothing runs`, async ({ page }) => {
     // Still a valid file of its kind (a wasm custom section, a CSS rule): only
     // the integrity check can refuse it.
     const addition = file.endsWith('.css') ? Buffer.from('\n.lab-login{display:none}') : Buffer.from([0, 2, 1, 0x78]);
     const tampered = Buffer.concat([bundleFile(file), addition]);
     portal = await startPortal({
       files: {
-        [PAGE]: portalPage(),
+        [PAGE]: portalPage({ head }),
         [BUNDLE_PATH + file]: tampered,
         [`${BUNDLE_PATH}lab-login.json`]: jsonFile(emulatorConfig()),
       },

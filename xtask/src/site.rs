@@ -56,10 +56,7 @@ pub fn assemble(
         site.join("embed.html"),
         embeddable_page(&page)?
             .replace("__LAB_LOGIN_INTEGRITY__", &embed_entry.integrity)
-            .replace(
-                "\"lab-login/lab-login.js\"",
-                "\"embed/lab-login/lab-login.js\"",
-            ),
+            .replace("\"lab-login/lab-login.", "\"embed/lab-login/lab-login."),
     )
     .map_err(|e| format!("cannot write the page: {e}"))?;
     // The mock portal of examples/, on the same pinned bundle.
