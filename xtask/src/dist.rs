@@ -178,10 +178,18 @@ pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
     let trimmed = work.join("lab-login_bg.trimmed.wasm");
     std::fs::write(&trimmed, without_exports(&bindgen_wasm, &unused_exports)?)
         .map_err(|e| format!("cannot write {}: {e}", trimmed.display()))?;
-    // -Oz, and short names for the wasm's imports and exports (applied to the glue below).
+    // -Oz, again after restructuring the control flow (flatten, rereloop) and
+    // merging functions that differ only in constants: 0.9 KB gzip less than -Oz
+    // alone (teaching 1.7 KB), for about 5 s. And short names for the wasm's
+    // imports and exports (applied to the glue below).
     let mut wasm_opt = cmd(
         "wasm-opt",
         &[
+            "-Oz",
+            "--flatten",
+            "--rereloop",
+            "-Oz",
+            "--merge-similar-functions",
             "-Oz",
             "--minify-imports-and-exports-and-modules",
             &trimmed.to_string_lossy(),
