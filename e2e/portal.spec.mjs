@@ -96,7 +96,7 @@ test('the bundle works under the strict CSP with no nonce, and no violation is r
 
 // The README's optional preload fetches the .wasm before the entry runs: the
 // entry's pinned fetch must still check those bytes.
-const PRELOAD = `<link rel="preload" href="${BUNDLE_PATH}lab-login.wasm" as="fetch" type="application/wasm" crossorigin="anonymous">`;
+const PRELOAD = `<link rel="preload" href="${BUNDLE_PATH}lab-login.wasm" as="fetch" type="application/wasm" crossorigin="anonymous" integrity="${sri(bundleFile('lab-login.wasm'))}">`;
 for (const [file, head] of [['lab-login.wasm', ''], ['lab-login.wasm', PRELOAD], ['lab-login.css', '']]) {
   test(`a tampered ${file}${head ? ', preloaded by the page,' : ''} is refused: a plain error in place of the widget, nothing runs`, async ({ page }) => {
     // Still a valid file of its kind (a wasm custom section, a CSS rule): only
@@ -110,8 +110,9 @@ for (const [file, head] of [['lab-login.wasm', ''], ['lab-login.wasm', PRELOAD],
         [`${BUNDLE_PATH}lab-login.json`]: jsonFile(emulatorConfig()),
       },
     });
-    const toEmulator = [];
+    const toEmulator = [], wasmRequests = [];
     page.on('request', (r) => { if (r.url().startsWith(EMU)) toEmulator.push(r.url()); });
+    page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasmRequests.push(r.url()); });
     const consoleLines = [];
     page.on('console', (m) => consoleLines.push(m.text()));
     await page.goto(portal.origin + PAGE);
@@ -122,6 +123,8 @@ for (const [file, head] of [['lab-login.wasm', ''], ['lab-login.wasm', PRELOAD],
     await expect(page.getByTestId('lab-login')).toHaveCount(0);
     await expect(page.getByTestId('password')).toHaveCount(0);
     expect(toEmulator).toEqual([]);
+    // With the preload, the refused bytes are the preloaded ones: one download.
+    if (head) expect(wasmRequests).toHaveLength(1);
   });
 }
 

@@ -52,7 +52,7 @@ pub fn NomadAppToken() -> impl IntoView {
         state.set(State::Working);
         spawn_local(async move {
             after_next_paint().await;
-            if state.try_get_untracked().is_none() {
+            if state.is_disposed() {
                 return; // the widget went away meanwhile: no token is made
             }
             let result = client::nomad_app_token(&config.get_value(), &session, chosen).await;

@@ -142,7 +142,7 @@ pub fn LoginForm(
         spawn_local(async move {
             // Hashing and starting the fetch take milliseconds: show the busy state first.
             after_next_paint().await;
-            if busy.try_get_untracked().is_none() {
+            if busy.is_disposed() {
                 return; // the widget went away meanwhile: nothing was sent
             }
             let result = match attempt {

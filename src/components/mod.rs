@@ -28,13 +28,17 @@ pub fn reactive<T>(f: impl FnMut() -> T + Send + 'static) -> Box<dyn FnMut() -> 
 /// Resolves after the browser has painted what the DOM shows now (the task after
 /// the next animation frame), so that a request's set-up (hashing, building and
 /// starting the fetch: milliseconds) does not hold back the frame that shows the
-/// user's action took effect. A hidden page does not paint: then it resolves
-/// after a short wait instead.
+/// user's action took effect. A hidden page does not paint: then it resolves at
+/// once, or (hidden meanwhile) after a short wait, which a background tab's
+/// timer throttling can stretch to about a second.
 pub async fn after_next_paint() {
-    use leptos::prelude::{request_animation_frame, set_timeout};
+    use leptos::prelude::{document, request_animation_frame, set_timeout};
     use std::time::Duration;
     use wasm_bindgen::JsValue;
     const HIDDEN_PAGE_WAIT: Duration = Duration::from_millis(100);
+    if document().hidden() {
+        return;
+    }
     let painted = js_sys::Promise::new(&mut |resolve, _| {
         let after_timeout = resolve.clone();
         request_animation_frame(move || {

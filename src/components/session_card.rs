@@ -47,8 +47,8 @@ pub fn SessionCard(
         let (config, messages) = (config.get_value(), t.0.get_value());
         sessions.remove(provider, SignOutReason::User, None);
         // Forget locally first, so a slow server cannot keep the token alive here.
-        // Sent at once, not after the next paint: a tab closed right after the
-        // click must still have told the server.
+        // Started at once, not after the next paint, so that a tab closed right
+        // after the click has most likely sent it (closing can still abort it).
         spawn_local(async move {
             if let Err(err) = client::sign_out(&config, &session).await {
                 // Forgotten here, but still valid on the server: say so (if the widget is still there).
@@ -124,7 +124,7 @@ fn NebulaBalance(
     let config = config.get_value();
     spawn_local(async move {
         after_next_paint().await; // the card first
-        if balance.try_get_untracked().is_none() {
+        if balance.is_disposed() {
             return; // the card went away meanwhile
         }
         let answer = client::nebula_credits(&config, &session).await;

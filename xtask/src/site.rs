@@ -14,8 +14,8 @@ pub fn site_dir() -> PathBuf {
     root().join("target/site")
 }
 
-/// Copies one built bundle to `to` with its `lab-login.json`; returns its entry.
-fn place(from: &Path, to: &Path, config: &str) -> Result<BuiltFile, String> {
+/// Copies one built bundle to `to` with its `lab-login.json`; returns its entry and its `.wasm`.
+fn place(from: &Path, to: &Path, config: &str) -> Result<(BuiltFile, BuiltFile), String> {
     std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
     for name in [dist::ENTRY, dist::WASM, dist::CSS] {
         std::fs::copy(from.join(name), to.join(name))
@@ -23,7 +23,16 @@ fn place(from: &Path, to: &Path, config: &str) -> Result<BuiltFile, String> {
     }
     std::fs::write(to.join("lab-login.json"), config)
         .map_err(|e| format!("cannot write the demo configuration: {e}"))?;
-    BuiltFile::read(to.join(dist::ENTRY))
+    Ok((
+        BuiltFile::read(to.join(dist::ENTRY))?,
+        BuiltFile::read(to.join(dist::WASM))?,
+    ))
+}
+
+/// `page` with the integrity values of one bundle (its entry, and its `.wasm` for the preload).
+fn pinned(page: &str, (entry, wasm): &(BuiltFile, BuiltFile)) -> String {
+    page.replace("__LAB_LOGIN_INTEGRITY__", &entry.integrity)
+        .replace("__LAB_LOGIN_WASM_INTEGRITY__", &wasm.integrity)
 }
 
 /// Writes the site from the built bundles; returns its directory.
@@ -34,28 +43,24 @@ pub fn assemble(
 ) -> Result<PathBuf, String> {
     let site = site_dir();
     let _ = std::fs::remove_dir_all(&site);
-    let entry = place(
+    let teaching = place(
         teaching_dir,
         &site.join("lab-login"),
         &demo_config(emulator_url),
     )?;
-    let embed_entry = place(
+    let embeddable = place(
         embeddable_dir,
         &site.join("embed/lab-login"),
         &demo_config(emulator_url),
     )?;
     let page = std::fs::read_to_string(root().join("index.html"))
         .map_err(|e| format!("cannot read index.html: {e}"))?;
-    std::fs::write(
-        site.join("index.html"),
-        page.replace("__LAB_LOGIN_INTEGRITY__", &entry.integrity),
-    )
-    .map_err(|e| format!("cannot write the page: {e}"))?;
+    std::fs::write(site.join("index.html"), pinned(&page, &teaching))
+        .map_err(|e| format!("cannot write the page: {e}"))?;
     // The same page on the embeddable bundle: what the bench measures.
     std::fs::write(
         site.join("embed.html"),
-        embeddable_page(&page)?
-            .replace("__LAB_LOGIN_INTEGRITY__", &embed_entry.integrity)
+        pinned(&embeddable_page(&page)?, &embeddable)
             .replace("\"lab-login/lab-login.", "\"embed/lab-login/lab-login."),
     )
     .map_err(|e| format!("cannot write the page: {e}"))?;
@@ -67,7 +72,7 @@ pub fn assemble(
         let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
         std::fs::write(
             examples.join(path.file_name().unwrap_or_default()),
-            text.replace("__LAB_LOGIN_INTEGRITY__", &embed_entry.integrity),
+            pinned(&text, &embeddable),
         )
         .map_err(|e| e.to_string())?;
     }
