@@ -14,7 +14,7 @@ use base64::Engine;
 use sha2::{Digest, Sha384};
 
 use crate::minify::{drop_glue_classes, minify_entry, Renames};
-use crate::run::{cmd, root, status, step};
+use crate::run::{cmd, root, status, stdout_of, step};
 use crate::wasm_names::without_exports;
 
 /// The files of a bundle, with fixed names.
@@ -182,7 +182,7 @@ pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
     // merging functions that differ only in constants: 0.9 KB gzip less than -Oz
     // alone (teaching 1.7 KB), for about 5 s. And short names for the wasm's
     // imports and exports (applied to the glue below).
-    let mut wasm_opt = cmd(
+    let renaming = stdout_of(cmd(
         "wasm-opt",
         &[
             "-Oz",
@@ -196,17 +196,9 @@ pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
             "-o",
             &out.join(WASM).to_string_lossy(),
         ],
-    );
-    println!("  $ {}", crate::run::describe(&wasm_opt));
-    let opt = wasm_opt
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run wasm-opt: {e}"))?;
-    if !opt.status.success() {
-        return Err("wasm-opt failed (see above)".into());
-    }
+    ))?;
     let renames = Renames::parse(
-        &String::from_utf8_lossy(&opt.stdout),
+        &renaming,
         &crate::wasm_names::import_modules(&out.join(WASM))?,
     )?;
     // The teaching bundle's stylesheet adds the inspector's rules; a portal's has none of them.
@@ -258,6 +250,14 @@ pub fn entry_module(
         + &ENTRY_TEMPLATE
             .replace("__WASM_INTEGRITY__", wasm_integrity)
             .replace("__CSS_INTEGRITY__", css_integrity))
+}
+
+/// The Subresource Integrity value of the file at `path` (no sizes: the
+/// brotli count of a `.wasm` alone takes seconds in this unoptimised xtask).
+pub fn file_integrity(path: &Path) -> Result<String, String> {
+    std::fs::read(path)
+        .map(|bytes| integrity(&bytes))
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 /// The Subresource Integrity value of `bytes`.
@@ -316,7 +316,7 @@ pub fn verify(dir: &Path) -> Result<usize, String> {
         return Err(format!("the entry pins {} files, not 2", pinned.len()));
     }
     for (name, value) in &pinned {
-        let actual = BuiltFile::read(dir.join(name))?.integrity;
+        let actual = file_integrity(&dir.join(name))?;
         if &actual != value {
             return Err(format!(
                 "{name}: the entry pins {value}, the file is {actual}"

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::run::cmd;
+use crate::run::{cmd, status};
 
 /// wasm-opt's renaming of the wasm's imports and exports, `(old, new)`.
 #[derive(Debug, PartialEq)]
@@ -338,7 +338,8 @@ pub fn minify_entry(entry: &str, work: &Path) -> Result<String, String> {
     let minified = work.join("lab-login.min.js");
     std::fs::write(&readable, &code)
         .map_err(|e| format!("cannot write {}: {e}", readable.display()))?;
-    let out = cmd(
+    // terser writes its errors to stderr, which `status` leaves on the console.
+    status(cmd(
         "terser",
         &[
             &readable.to_string_lossy(),
@@ -349,15 +350,7 @@ pub fn minify_entry(entry: &str, work: &Path) -> Result<String, String> {
             "-o",
             &minified.to_string_lossy(),
         ],
-    )
-    .output()
-    .map_err(|e| format!("cannot run terser (from npm, `cargo xtask setup` installs it): {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "terser failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
+    ))?;
     let code = std::fs::read_to_string(&minified)
         .map_err(|e| format!("cannot read {}: {e}", minified.display()))?;
     if code.contains(PINNED_START) || !code.contains("PINNED.") {

@@ -57,6 +57,20 @@ pub fn status(mut c: Command) -> Result<(), String> {
     }
 }
 
+/// Runs with inherited stderr and returns stdout; an error names the command.
+pub fn stdout_of(mut c: Command) -> Result<String, String> {
+    println!("  $ {}", describe(&c));
+    let out = c
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("could not start `{}`: {e}", describe(&c)))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!("`{}` failed ({})", describe(&c), out.status))
+    }
+}
+
 /// Runs and returns stdout+stderr while also echoing it, for counting test results.
 pub fn tee(mut c: Command) -> (bool, String) {
     println!("  $ {}", describe(&c));

@@ -7,15 +7,21 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::dist::{self, BuiltFile};
+use crate::dist;
 use crate::run::root;
 
 pub fn site_dir() -> PathBuf {
     root().join("target/site")
 }
 
-/// Copies one built bundle to `to` with its `lab-login.json`; returns its entry and its `.wasm`.
-fn place(from: &Path, to: &Path, config: &str) -> Result<(BuiltFile, BuiltFile), String> {
+/// The integrity values a page needs for one bundle: its entry's, and its `.wasm`'s for the preload.
+struct PagePins {
+    entry: String,
+    wasm: String,
+}
+
+/// Copies one built bundle to `to` with its `lab-login.json`; returns what a page pins.
+fn place(from: &Path, to: &Path, config: &str) -> Result<PagePins, String> {
     std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
     for name in [dist::ENTRY, dist::WASM, dist::CSS] {
         std::fs::copy(from.join(name), to.join(name))
@@ -23,16 +29,16 @@ fn place(from: &Path, to: &Path, config: &str) -> Result<(BuiltFile, BuiltFile),
     }
     std::fs::write(to.join("lab-login.json"), config)
         .map_err(|e| format!("cannot write the demo configuration: {e}"))?;
-    Ok((
-        BuiltFile::read(to.join(dist::ENTRY))?,
-        BuiltFile::read(to.join(dist::WASM))?,
-    ))
+    Ok(PagePins {
+        entry: dist::file_integrity(&to.join(dist::ENTRY))?,
+        wasm: dist::file_integrity(&to.join(dist::WASM))?,
+    })
 }
 
-/// `page` with the integrity values of one bundle (its entry, and its `.wasm` for the preload).
-fn pinned(page: &str, (entry, wasm): &(BuiltFile, BuiltFile)) -> String {
-    page.replace("__LAB_LOGIN_INTEGRITY__", &entry.integrity)
-        .replace("__LAB_LOGIN_WASM_INTEGRITY__", &wasm.integrity)
+/// `page` with one bundle's integrity values in place.
+fn pinned(page: &str, pins: &PagePins) -> String {
+    page.replace("__LAB_LOGIN_INTEGRITY__", &pins.entry)
+        .replace("__LAB_LOGIN_WASM_INTEGRITY__", &pins.wasm)
 }
 
 /// Writes the site from the built bundles; returns its directory.
