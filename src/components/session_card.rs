@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 
 use super::app_token::NomadAppToken;
 use super::state::{this_widget, Widget};
-use super::{after_next_paint, handler};
+use super::{after_next_paint, handler, painted_once};
 use crate::client;
 use crate::display::{error_message, format_countdown, format_duration_words};
 use crate::messages::Messages;
@@ -100,7 +100,12 @@ pub fn SessionCard(
                 </p>
             })}
             {(provider == ProviderId::Nebula).then(|| view! { <NebulaBalance session=session.clone() /> })}
-            {(provider == ProviderId::Nomad && kind == TokenKind::Access).then(|| view! { <NomadAppToken /> })}
+            // A frame later, with the uploads: its `<details>` and `<select>` cost a
+            // NOMAD sign-in a few milliseconds before the card could show.
+            {(provider == ProviderId::Nomad && kind == TokenKind::Access).then(|| {
+                let painted = painted_once();
+                move || painted.get().then(|| view! { <NomadAppToken /> })
+            })}
         </section>
     }
 }
