@@ -180,7 +180,7 @@ pub fn render(s: &Value, largest: &wasm_names::Largest) -> String {
     };
     let _ = writeln!(
         t,
-        "**2. Start-up**: navigation → the first password input takes typing (goal: ratio ≤ 1.5). The widget's page preloads the `.wasm`, as README step 4 suggests.\n"
+        "**2. Start-up**: navigation → the first password input takes typing (goal: ratio ≤ 1.5). The widget's page preloads the `.wasm`, as README step 4 suggests; the server sends text and the `.wasm` compressed (brotli), as README step 2 asks.\n"
     );
     let _ = writeln!(t, "| | widget | static form | ratio |\n|---|---|---|---:|");
     let _ = writeln!(

@@ -107,8 +107,8 @@ impl BuiltFile {
             std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         Ok(Self {
             raw: bytes.len(),
-            gzip: gzip_len(&bytes),
-            brotli: brotli_len(&bytes),
+            gzip: gzip(&bytes).len(),
+            brotli: brotli(&bytes).len(),
             integrity: integrity(&bytes),
             path,
         })
@@ -252,8 +252,8 @@ pub fn entry_module(
             .replace("__CSS_INTEGRITY__", css_integrity))
 }
 
-/// The Subresource Integrity value of the file at `path` (no sizes: the
-/// brotli count of a `.wasm` alone takes seconds in this unoptimised xtask).
+/// The Subresource Integrity value of the file at `path` (no sizes: they take
+/// far longer than the hash).
 pub fn file_integrity(path: &Path) -> Result<String, String> {
     std::fs::read(path)
         .map(|bytes| integrity(&bytes))
@@ -268,24 +268,26 @@ pub fn integrity(bytes: &[u8]) -> String {
     )
 }
 
-pub fn gzip_len(bytes: &[u8]) -> usize {
+/// `bytes` compressed as `gzip -9` does (the size table; the demo server).
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     e.write_all(bytes)
         .and_then(|_| e.finish())
-        .map(|v| v.len())
-        .unwrap_or(0)
+        .unwrap_or_default()
 }
 
-pub fn brotli_len(bytes: &[u8]) -> usize {
+/// `bytes` compressed by brotli at its best quality (the size table; the demo server).
+pub fn brotli(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
         quality: 11,
         ..Default::default()
     };
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)
-        .map(|_| out.len())
-        .unwrap_or(0)
+    match brotli::BrotliCompress(&mut &bytes[..], &mut out, &params) {
+        Ok(_) => out,
+        Err(_) => Vec::new(),
+    }
 }
 
 /// The integrity values the entry file carries, by file name.
