@@ -251,6 +251,8 @@ test('German: from lang="de", from the page\'s <html lang>, with a host override
   await expect(de.getByTestId('session-countdown')).toContainText('läuft ab in');
   await expect(de.getByRole('button', { name: 'Abmelden' })).toBeVisible();
   await expect(de.getByTestId('page-span')).toHaveText('1–10 von 25');
+  // Dates in German too, though the browser speaks English: "05.01.2025, 15:04 (vor 1 Jahr)".
+  await expect(de.locator('.lab-login__created').first()).toHaveText(/^\d{2}\.\d{2}\.20\d\d, \d{2}:\d{2} \(vor .+\)$/);
   const text = await de.textContent();
   expect(text).not.toMatch(/\b(form|session|uploads|error)\.[a-z-]+/);
 });

@@ -148,6 +148,8 @@ test('the 10,000-upload account is fully navigable', async ({ page }) => {
   await signIn(page, 'NOMAD', 'bulk', 'bulk-demo-pw');
   const span = page.getByTestId('page-span');
   await expect(span).toHaveText('1–10 of 10,000');
+  // Creation times written in the widget's language: "Jan 5, 2025, 3:04 PM (1 year ago)".
+  await expect(page.locator('.lab-login__created').first()).toHaveText(/^(?=.*\b[A-Z][a-z]{2}\b).*\b20\d\d, \d{1,2}:\d{2}.* \(.+ ago\)$/);
   await page.getByTestId('uploads-page-size').selectOption('100');
   await expect(span).toHaveText('1–100 of 10,000');
   await page.getByTestId('page-last').click();

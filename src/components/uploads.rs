@@ -12,7 +12,7 @@ use super::state::{this_widget, Widget};
 use crate::client;
 use crate::display::{error_message, group_digits, parse_utc_timestamp, relative_time, PageSpan};
 use crate::http::Cancel;
-use crate::messages::Messages;
+use crate::messages::{Lang, Messages};
 use crate::providers::nomad::{
     ProcessState, SortOrder, Upload, UploadOrderBy, UploadsPage, UploadsQuery,
 };
@@ -45,6 +45,7 @@ pub fn NomadUploads() -> impl IntoView {
     let in_flight = StoredValue::new_local(None::<Cancel>);
     let generation = StoredValue::new(0u64);
 
+    let local_time = LocalTime::new(t.with(Messages::lang));
     let load = move |q: UploadsQuery| {
         let Some(session) = sessions.get(ProviderId::Nomad) else {
             return;
@@ -66,6 +67,7 @@ pub fn NomadUploads() -> impl IntoView {
             if generation.try_get_value() != Some(mine) {
                 return;
             }
+            local_time.build_soon(); // while the request is on its way
             let result = client::nomad_uploads(&config.get_value(), &session, &q, &cancel).await;
             if generation.try_get_value() != Some(mine) {
                 return;
@@ -242,7 +244,7 @@ pub fn NomadUploads() -> impl IntoView {
                                 <th scope="col">{t.get("uploads.license")}</th>
                             </tr></thead>
                             <tbody>
-                                {page.uploads.into_iter().map(|u| view! { <UploadRow upload=u /> }).collect_view()}
+                                {page.uploads.into_iter().map(|u| view! { <UploadRow upload=u local_time=local_time /> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -267,11 +269,101 @@ pub fn NomadUploads() -> impl IntoView {
     }
 }
 
+/// Dates and times in the widget's language, as the browser writes them there:
+/// in the visitor's own variant of it (`en-GB`) when the browser uses one.
+/// A page's first date formatter loads the browser's date data, which takes
+/// 12–25 ms here: [`LocalTime::build_soon`] has that happen while the first
+/// page of uploads is on its way, not while its rows render.
+#[derive(Clone, Copy)]
+struct LocalTime {
+    lang: Lang,
+    /// The formatter, once built (`Some(None)`: the browser would not build one).
+    format: StoredValue<Option<Option<js_sys::Function>>, LocalStorage>,
+}
+
+impl LocalTime {
+    fn new(lang: Lang) -> Self {
+        Self {
+            lang,
+            format: StoredValue::new_local(None),
+        }
+    }
+
+    /// Builds the formatter in a task of its own, unless it exists.
+    fn build_soon(self) {
+        set_timeout(move || drop(self.formatter()), std::time::Duration::ZERO);
+    }
+
+    /// The formatter; `None` when the browser would not build one, or the table is gone.
+    fn formatter(self) -> Option<js_sys::Function> {
+        if let Some(built) = self.format.try_with_value(Option::clone)? {
+            return built;
+        }
+        let built = build_formatter(self.lang);
+        self.format
+            .try_update_value(|format| *format = Some(built.clone()));
+        built
+    }
+
+    fn format(self, ms: u64) -> String {
+        let ms = wasm_bindgen::JsValue::from_f64(ms as f64);
+        match self.formatter() {
+            Some(format) => format.call1(&wasm_bindgen::JsValue::UNDEFINED, &ms).ok(),
+            None => Some(js_sys::Date::new(&ms).to_string().into()),
+        }
+        .and_then(|text| text.as_string())
+        .unwrap_or_else(|| String::from("—"))
+    }
+}
+
+/// `Intl.DateTimeFormat(…).format` for `lang`, bound to its formatter.
+fn build_formatter(lang: Lang) -> Option<js_sys::Function> {
+    use js_sys::{Array, Object};
+    use wasm_bindgen::JsValue;
+    let own = Array::of1(&JsValue::from_str(lang.key()));
+    let browser = window().navigator().language().unwrap_or_default();
+    let preferred = if Lang::from_tag(&browser) == Some(lang) {
+        Array::of2(&JsValue::from_str(&browser), &JsValue::from_str(lang.key()))
+    } else {
+        own.clone()
+    };
+    // Own data properties, as in `json::to_js`: the page's `Object.prototype` cannot intervene.
+    let option = |name: &str, value: &str| Array::of2(&name.into(), &value.into());
+    let options = Object::from_entries(&Array::of2(
+        &option("dateStyle", "medium"),
+        &option("timeStyle", "short"),
+    ))
+    .unwrap_or_else(|_| Object::new());
+    // A page can make `navigator.language` anything; a tag Intl refuses leaves the widget's own.
+    DateTimeFormat::new(&preferred, &options)
+        .or_else(|_| DateTimeFormat::new(&own, &options))
+        .ok()
+        .map(|f| f.format())
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Intl.DateTimeFormat`, whose constructor throws on a malformed language tag
+    /// (js-sys' binding does not catch).
+    #[wasm_bindgen(js_namespace = Intl)]
+    type DateTimeFormat;
+    #[wasm_bindgen(catch, constructor, js_namespace = Intl)]
+    fn new(
+        locales: &js_sys::Array,
+        options: &js_sys::Object,
+    ) -> Result<DateTimeFormat, wasm_bindgen::JsValue>;
+    /// The formatter's `format`, bound to it.
+    #[wasm_bindgen(method, getter)]
+    fn format(this: &DateTimeFormat) -> js_sys::Function;
+}
+
 /// One upload. Every value is rendered as text.
 #[component]
 fn UploadRow(
     /// The upload to show.
     upload: Upload,
+    /// How the creation time is written.
+    local_time: LocalTime,
 ) -> impl IntoView {
     let Widget { sessions, t, .. } = this_widget();
     let created_ms = upload
@@ -279,11 +371,7 @@ fn UploadRow(
         .as_deref()
         .and_then(parse_utc_timestamp);
     let created_local = created_ms
-        .map(|ms| {
-            js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
-                .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
-                .into()
-        })
+        .map(|ms| local_time.format(ms))
         .unwrap_or_else(|| String::from("—"));
     let (badge, badge_class) = match upload.process_state() {
         ProcessState::Running => (t.get("uploads.status.running"), "lab-login__badge--running"),
