@@ -161,6 +161,14 @@ test('the 10,000-upload account is fully navigable', async ({ page }) => {
   await expect(page.locator('th[aria-sort="ascending"]')).toContainText('Created');
 });
 
+test('a page whose navigator.language Intl refuses still gets dates, in the widget\'s language', async ({ page }) => {
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'language', { get: () => 'en-x' }));
+  await open(page);
+  await signIn(page, 'NOMAD', 'ada', 'ada-demo-pw');
+  await expect(page.getByTestId('upload-row').first()).toBeVisible();
+  await expect(page.locator('.lab-login__created').first()).toHaveText(/^(?=.*\b[A-Z][a-z]{2}\b).*\b20\d\d, \d{1,2}:\d{2}/);
+});
+
 test('a server that is down is said so, and nothing is lost', async ({ page }) => {
   await open(page, { ...CONFIG, nemo: { url: 'http://127.0.0.1:9/nemo/v1' } });
   const panel = await signIn(page, 'NeMO Archive', 'jdoe', 'nemo-demo-pw');
