@@ -9,6 +9,8 @@ export default defineConfig({
   workers: 2,
   use: {
     baseURL: process.env.LAB_LOGIN_URL,
+    // The browser's own language, whatever the machine's: tests read dates it writes.
+    locale: 'en-US',
     launchOptions: {
       executablePath: '/usr/bin/chromium',
       args: [

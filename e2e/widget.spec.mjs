@@ -161,8 +161,12 @@ test('the 10,000-upload account is fully navigable', async ({ page }) => {
   await expect(page.locator('th[aria-sort="ascending"]')).toContainText('Created');
 });
 
-test('a page whose navigator.language Intl refuses still gets dates, in the widget\'s language', async ({ page }) => {
-  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'language', { get: () => 'en-x' }));
+test('a page whose navigator.language Intl refuses, and whose Object.prototype carries date options, still gets the widget\'s dates', async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'language', { get: () => 'en-x' });
+    // Read through the prototype chain, these would make Intl refuse the widget's own options.
+    Object.defineProperty(Object.prototype, 'weekday', { value: 'long', configurable: true });
+  });
   await open(page);
   await signIn(page, 'NOMAD', 'ada', 'ada-demo-pw');
   await expect(page.getByTestId('upload-row').first()).toBeVisible();

@@ -291,7 +291,9 @@ impl LocalTime {
 
     /// Builds the formatter in a task of its own, unless it exists.
     fn build_soon(self) {
-        set_timeout(move || drop(self.formatter()), std::time::Duration::ZERO);
+        if self.format.try_with_value(Option::is_none) == Some(true) {
+            set_timeout(move || drop(self.formatter()), std::time::Duration::ZERO);
+        }
     }
 
     /// The formatter; `None` when the browser would not build one, or the table is gone.
@@ -306,10 +308,16 @@ impl LocalTime {
     }
 
     fn format(self, ms: u64) -> String {
-        let ms = wasm_bindgen::JsValue::from_f64(ms as f64);
+        use wasm_bindgen::JsValue;
+        let ms = JsValue::from_f64(ms as f64);
         match self.formatter() {
-            Some(format) => format.call1(&wasm_bindgen::JsValue::UNDEFINED, &ms).ok(),
-            None => Some(js_sys::Date::new(&ms).to_string().into()),
+            Some(format) => format.call1(&JsValue::UNDEFINED, &ms).ok(),
+            // Without options the browser's defaults apply, which a page cannot change.
+            None => Some(
+                js_sys::Date::new(&ms)
+                    .to_locale_string(self.lang.key(), &JsValue::UNDEFINED)
+                    .into(),
+            ),
         }
         .and_then(|text| text.as_string())
         .unwrap_or_else(|| String::from("—"))
@@ -319,7 +327,7 @@ impl LocalTime {
 /// `Intl.DateTimeFormat(…).format` for `lang`, bound to its formatter.
 fn build_formatter(lang: Lang) -> Option<js_sys::Function> {
     use js_sys::{Array, Object};
-    use wasm_bindgen::JsValue;
+    use wasm_bindgen::{JsCast, JsValue};
     let own = Array::of1(&JsValue::from_str(lang.key()));
     let browser = window().navigator().language().unwrap_or_default();
     let preferred = if Lang::from_tag(&browser) == Some(lang) {
@@ -327,13 +335,15 @@ fn build_formatter(lang: Lang) -> Option<js_sys::Function> {
     } else {
         own.clone()
     };
-    // Own data properties, as in `json::to_js`: the page's `Object.prototype` cannot intervene.
+    // Intl reads every option it knows (`timeZone`, `weekday`, …) from this object,
+    // so it has no prototype: what a page puts on `Object.prototype` is not read.
     let option = |name: &str, value: &str| Array::of2(&name.into(), &value.into());
     let options = Object::from_entries(&Array::of2(
         &option("dateStyle", "medium"),
         &option("timeStyle", "short"),
     ))
     .unwrap_or_else(|_| Object::new());
+    Object::set_prototype_of(&options, JsValue::NULL.unchecked_ref());
     // A page can make `navigator.language` anything; a tag Intl refuses leaves the widget's own.
     DateTimeFormat::new(&preferred, &options)
         .or_else(|_| DateTimeFormat::new(&own, &options))
