@@ -21,8 +21,9 @@ const configFile = fetch(configUrl, { cache: 'no-cache', redirect: 'error' })
 const wasmFile = fetch(besideBundle(PINNED.wasm.name), { integrity: PINNED.wasm.integrity })
   .then((r) => { if (!r.ok) throw refused(PINNED.wasm.name); return r; },
         () => { throw refused(PINNED.wasm.name); });
-// Compiled as its bytes arrive, while the stylesheet and the configuration load
-// (a server that does not say application/wasm gets the slower whole-file path).
+// Compiled while the stylesheet and the configuration load. With an integrity
+// value the whole file has arrived and been checked before compiling starts; a
+// server that does not say application/wasm gets the slower whole-file path.
 const compiledWasm = wasmFile.then((r) =>
   // Exactly application/wasm, as compileStreaming demands (parameters make it refuse).
   ((r.headers.get('Content-Type') || '').trim().toLowerCase() === 'application/wasm'

@@ -9,14 +9,18 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
 use crate::dist;
 
-/// Compressed bodies, by file and encoding, kept while the file is unchanged:
-/// brotli at its best quality takes a while on a `.wasm`.
-type Compressed = Mutex<HashMap<(PathBuf, Encoding), (SystemTime, Arc<Vec<u8>>)>>;
+/// Compressed bodies, by file and encoding, kept while the file is unchanged
+/// (same modification time and length): brotli at its best quality takes a
+/// while on a `.wasm`. A body being compressed is waited for, not compressed twice.
+type Compressed = Mutex<HashMap<(PathBuf, Encoding), (Version, Arc<OnceLock<Arc<Vec<u8>>>>)>>;
+
+/// A file's modification time and length.
+type Version = (SystemTime, u64);
 
 /// Serves `dir` on `port` (0: any free port) and returns its base URL.
 pub fn serve(dir: PathBuf, port: u16, headers: Vec<(String, String)>) -> Result<String, String> {
@@ -25,7 +29,7 @@ pub fn serve(dir: PathBuf, port: u16, headers: Vec<(String, String)>) -> Result<
     let url = format!("http://{}/", listener.local_addr().unwrap());
     let headers = Arc::new(headers);
     let compressed: Arc<Compressed> = Arc::default();
-    // Compressed ahead, so that the first page load does not wait for it.
+    // Compressed ahead: a first page load that comes sooner waits for what is under way.
     {
         let (dir, compressed) = (dir.clone(), compressed.clone());
         std::thread::spawn(move || {
@@ -62,7 +66,8 @@ impl Encoding {
     }
 }
 
-/// The best encoding an `Accept-Encoding` value allows (`q=0` refuses one).
+/// The server's preferred encoding among those an `Accept-Encoding` value
+/// accepts (brotli, then gzip; `q=0` refuses one).
 fn preferred_encoding(accept: &str) -> Option<Encoding> {
     let accepted = |token: &str| {
         accept.split(',').any(|item| {
@@ -93,11 +98,11 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     entries
         .map_while(Result::ok)
         .flat_map(|e| {
-            let path = e.path();
-            if path.is_dir() {
-                files_under(&path)
-            } else {
-                vec![path]
+            // The entry's own type: a symbolic link is not followed (nor looped through).
+            match e.file_type() {
+                Ok(t) if t.is_dir() => files_under(&e.path()),
+                Ok(t) if t.is_file() => vec![e.path()],
+                _ => Vec::new(),
             }
         })
         .collect()
@@ -110,29 +115,37 @@ fn body_of(
     encoding: Option<Encoding>,
     compressed: &Compressed,
 ) -> std::io::Result<(Arc<Vec<u8>>, Option<Encoding>)> {
-    let modified = std::fs::metadata(file)?.modified()?;
+    let metadata = std::fs::metadata(file)?;
+    let version = (metadata.modified()?, metadata.len());
     let Some(encoding) = encoding else {
         return Ok((Arc::new(std::fs::read(file)?), None));
     };
-    let key = (file.to_path_buf(), encoding);
-    let cached = compressed.lock().unwrap().get(&key).cloned();
-    let body = match cached {
-        Some((at, body)) if at == modified => body,
-        _ => {
-            let raw = std::fs::read(file)?;
-            let body = Arc::new(match encoding {
-                Encoding::Brotli => dist::brotli(&raw),
-                Encoding::Gzip => dist::gzip(&raw),
-            });
-            let entry = (modified, body.clone());
-            compressed.lock().unwrap().insert(key, entry);
-            body
+    let cell = {
+        let mut cache = compressed.lock().unwrap();
+        let key = (file.to_path_buf(), encoding);
+        match cache.get(&key) {
+            Some((known, cell)) if *known == version => cell.clone(),
+            _ => {
+                let cell = Arc::new(OnceLock::new());
+                cache.insert(key, (version, cell.clone()));
+                cell
+            }
         }
     };
+    let body = cell.get_or_init(|| {
+        Arc::new(match std::fs::read(file) {
+            // Read as it was when looked at (not half-written): then compressed.
+            Ok(raw) if raw.len() as u64 == version.1 => match encoding {
+                Encoding::Brotli => dist::brotli(&raw),
+                Encoding::Gzip => dist::gzip(&raw),
+            },
+            _ => Vec::new(),
+        })
+    });
     if body.is_empty() {
         return Ok((Arc::new(std::fs::read(file)?), None));
     }
-    Ok((body, Some(encoding)))
+    Ok((body.clone(), Some(encoding)))
 }
 
 fn answer(
@@ -154,6 +167,7 @@ fn answer(
         }
         line.clear();
     }
+    let head_only = request_line.starts_with("HEAD ");
     let path = request_line.split_whitespace().nth(1).unwrap_or("/");
     let path = path.split(['?', '#']).next().unwrap_or("/");
     let relative = path.trim_start_matches('/');
@@ -186,6 +200,9 @@ fn answer(
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes())?;
+    if head_only {
+        return Ok(());
+    }
     stream.write_all(&body)
 }
 
