@@ -92,7 +92,27 @@ thread_local! {
 pub fn boot() {
     let file = config_file();
     PAGE_CONFIG.set(config_from_file(&file.url(), file.status(), &file.text()));
-    ready(&api());
+    // The widgets render in a task of their own: start-up is then two shorter
+    // tasks, not one that blocks a slow device's input for the whole of it.
+    // At user-blocking priority, where the browser has it, so that the page's
+    // own rendering does not come first.
+    let render = Closure::once_into_js(|| ready(&api()));
+    let options = js_sys::Object::from_entries(&js_sys::Array::of1(&js_sys::Array::of2(
+        &"priority".into(),
+        &"user-blocking".into(),
+    )))
+    .map(JsValue::from)
+    .unwrap_or(JsValue::UNDEFINED);
+    if post_task(render.unchecked_ref(), &options).is_err() {
+        let _ = window().set_timeout_with_callback(render.unchecked_ref());
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `scheduler.postTask(callback, options)`; an error where there is no `scheduler`.
+    #[wasm_bindgen(catch, js_namespace = scheduler, js_name = postTask)]
+    fn post_task(callback: &js_sys::Function, options: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// The page owner's file, applied to the built-in defaults. No file is an error,
