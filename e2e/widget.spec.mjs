@@ -173,6 +173,14 @@ test('a page whose navigator.language Intl refuses, and whose Object.prototype c
   await expect(page.locator('.lab-login__created').first()).toHaveText(/^(?=.*\b[A-Z][a-z]{2}\b).*\b20\d\d, \d{1,2}:\d{2}/);
 });
 
+test('a page whose Object.prototype carries a task delay still starts the widget at once', async ({ page }) => {
+  // Read through the prototype chain, this would hold the widgets' render back for a minute.
+  await page.addInitScript(() => Object.defineProperty(Object.prototype, 'delay', { value: 60_000, configurable: true }));
+  await page.route('**/lab-login.json', (route) => route.fulfill({ json: CONFIG }));
+  await page.goto('/');
+  await expect(page.getByRole('tablist')).toBeVisible({ timeout: 5_000 });
+});
+
 test('a server that is down is said so, and nothing is lost', async ({ page }) => {
   await open(page, { ...CONFIG, nemo: { url: 'http://127.0.0.1:9/nemo/v1' } });
   const panel = await signIn(page, 'NeMO Archive', 'jdoe', 'nemo-demo-pw');

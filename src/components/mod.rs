@@ -66,3 +66,17 @@ pub fn painted_once() -> leptos::prelude::ReadSignal<bool> {
     });
     painted.read_only()
 }
+
+/// A plain object of string options for a browser API (`Intl`, `scheduler`),
+/// without a prototype: such APIs also read options they were not given, and
+/// must not find them on an `Object.prototype` that page script changed.
+pub fn browser_options(pairs: &[(&str, &str)]) -> js_sys::Object {
+    use js_sys::{Object, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+    let options = Object::create(JsValue::NULL.unchecked_ref());
+    for (name, value) in pairs {
+        // No prototype, so setting defines an own property: no setter can run.
+        let _ = Reflect::set(&options, &(*name).into(), &(*value).into());
+    }
+    options
+}

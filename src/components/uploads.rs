@@ -3,7 +3,7 @@
 //! too. A 401 ends the NOMAD session with the reason. Names are rendered as
 //! text, so a hostile upload name stays a name.
 
-use super::{after_next_paint, handler, reactive};
+use super::{after_next_paint, browser_options, handler, reactive};
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -326,8 +326,8 @@ impl LocalTime {
 
 /// `Intl.DateTimeFormat(…).format` for `lang`, bound to its formatter.
 fn build_formatter(lang: Lang) -> Option<js_sys::Function> {
-    use js_sys::{Array, Object};
-    use wasm_bindgen::{JsCast, JsValue};
+    use js_sys::Array;
+    use wasm_bindgen::JsValue;
     let own = Array::of1(&JsValue::from_str(lang.key()));
     let browser = window().navigator().language().unwrap_or_default();
     let preferred = if Lang::from_tag(&browser) == Some(lang) {
@@ -335,15 +335,8 @@ fn build_formatter(lang: Lang) -> Option<js_sys::Function> {
     } else {
         own.clone()
     };
-    // Intl reads every option it knows (`timeZone`, `weekday`, …) from this object,
-    // so it has no prototype: what a page puts on `Object.prototype` is not read.
-    let option = |name: &str, value: &str| Array::of2(&name.into(), &value.into());
-    let options = Object::from_entries(&Array::of2(
-        &option("dateStyle", "medium"),
-        &option("timeStyle", "short"),
-    ))
-    .unwrap_or_else(|_| Object::new());
-    Object::set_prototype_of(&options, JsValue::NULL.unchecked_ref());
+    // Intl reads every option it knows (`timeZone`, `weekday`, …), given or not.
+    let options = browser_options(&[("dateStyle", "medium"), ("timeStyle", "short")]);
     // A page can make `navigator.language` anything; a tag Intl refuses leaves the widget's own.
     DateTimeFormat::new(&preferred, &options)
         .or_else(|_| DateTimeFormat::new(&own, &options))

@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
 use crate::components::state::HostHooks;
-use crate::components::App;
+use crate::components::{browser_options, App};
 use crate::config::{Config, ConfigError};
 use crate::providers::ProviderId;
 use crate::widget_options::{endpoint_like, WidgetOptions, ATTRIBUTES};
@@ -97,12 +97,7 @@ pub fn boot() {
     // At user-blocking priority, where the browser has it, so that the page's
     // own rendering does not come first.
     let render = Closure::once_into_js(|| ready(&api()));
-    let options = js_sys::Object::from_entries(&js_sys::Array::of1(&js_sys::Array::of2(
-        &"priority".into(),
-        &"user-blocking".into(),
-    )))
-    .map(JsValue::from)
-    .unwrap_or(JsValue::UNDEFINED);
+    let options = browser_options(&[("priority", "user-blocking")]);
     if post_task(render.unchecked_ref(), &options).is_err() {
         let _ = window().set_timeout_with_callback(render.unchecked_ref());
     }
@@ -112,7 +107,8 @@ pub fn boot() {
 extern "C" {
     /// `scheduler.postTask(callback, options)`; an error where there is no `scheduler`.
     #[wasm_bindgen(catch, js_namespace = scheduler, js_name = postTask)]
-    fn post_task(callback: &js_sys::Function, options: &JsValue) -> Result<JsValue, JsValue>;
+    fn post_task(callback: &js_sys::Function, options: &js_sys::Object)
+        -> Result<JsValue, JsValue>;
 }
 
 /// The page owner's file, applied to the built-in defaults. No file is an error,
