@@ -10,7 +10,7 @@ use super::login_form::LoginForm;
 use super::session_card::SessionCard;
 use super::state::{next_instance, Host, HostHooks, Sessions, Tr, Widget, WidgetId};
 use super::uploads::NomadUploads;
-use super::{handler, painted_once, reactive};
+use super::{after_first_paint, handler, reactive};
 use crate::config::Config;
 use crate::messages::{Lang, Messages};
 use crate::providers::ProviderId;
@@ -205,10 +205,7 @@ pub fn App(
                         Some(session) => EitherOf3::A(view! {
                             <SessionCard session=session />
                             // A frame later: the card shows first (the table is the larger part).
-                            {(p == ProviderId::Nomad).then(|| {
-                                let painted = painted_once();
-                                move || painted.get().then(|| view! { <NomadUploads /> })
-                            })}
+                            {(p == ProviderId::Nomad).then(|| after_first_paint(|| view! { <NomadUploads /> }))}
                         }),
                         None if opened.get() => EitherOf3::B(view! { <LoginForm provider=p /> }),
                         None => EitherOf3::C(()),

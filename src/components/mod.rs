@@ -55,16 +55,19 @@ pub async fn after_next_paint() {
     let _ = wasm_bindgen_futures::JsFuture::from(painted).await;
 }
 
-/// `false` until the browser has painted (see [`after_next_paint`]), then `true`:
-/// for a part of a view that may show a frame after the rest.
-pub fn painted_once() -> leptos::prelude::ReadSignal<bool> {
-    use leptos::prelude::{RwSignal, Set};
+/// `view` from the frame after the one that shows the rest (see
+/// [`after_next_paint`]): for a part that may show a frame later, so that the
+/// rest is not held back by it.
+pub fn after_first_paint<V>(
+    view: impl Fn() -> V + Send + Sync + 'static,
+) -> impl Fn() -> Option<V> + Send + Sync + 'static {
+    use leptos::prelude::{Get, RwSignal, Set};
     let painted = RwSignal::new(false);
     leptos::task::spawn_local(async move {
         after_next_paint().await;
         painted.try_set(true);
     });
-    painted.read_only()
+    move || painted.get().then(&view)
 }
 
 /// A plain object of string options for a browser API (`Intl`, `scheduler`),

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 
 use super::app_token::NomadAppToken;
 use super::state::{this_widget, Widget};
-use super::{after_next_paint, handler, painted_once};
+use super::{after_first_paint, after_next_paint, handler};
 use crate::client;
 use crate::display::{error_message, format_countdown, format_duration_words};
 use crate::messages::Messages;
@@ -102,10 +102,8 @@ pub fn SessionCard(
             {(provider == ProviderId::Nebula).then(|| view! { <NebulaBalance session=session.clone() /> })}
             // A frame later, with the uploads: its `<details>` and `<select>` cost a
             // NOMAD sign-in a few milliseconds before the card could show.
-            {(provider == ProviderId::Nomad && kind == TokenKind::Access).then(|| {
-                let painted = painted_once();
-                move || painted.get().then(|| view! { <NomadAppToken /> })
-            })}
+            {(provider == ProviderId::Nomad && kind == TokenKind::Access)
+                .then(|| after_first_paint(|| view! { <NomadAppToken /> }))}
         </section>
     }
 }

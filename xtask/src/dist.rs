@@ -284,10 +284,9 @@ pub fn brotli(bytes: &[u8]) -> Vec<u8> {
         quality: 11,
         ..Default::default()
     };
-    match brotli::BrotliCompress(&mut &bytes[..], &mut out, &params) {
-        Ok(_) => out,
-        Err(_) => Vec::new(),
-    }
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)
+        .map(|_| out)
+        .unwrap_or_default()
 }
 
 /// The integrity values the entry file carries, by file name.

@@ -29,14 +29,13 @@ pub fn serve(dir: PathBuf, port: u16, headers: Vec<(String, String)>) -> Result<
     let url = format!("http://{}/", listener.local_addr().unwrap());
     let headers = Arc::new(headers);
     let compressed: Arc<Compressed> = Arc::default();
-    // Compressed ahead: a first page load that comes sooner waits for what is under way.
+    // Brotli, what browsers ask for, is compressed ahead (gzip only when asked):
+    // a first page load that comes sooner waits for what is under way.
     {
         let (dir, compressed) = (dir.clone(), compressed.clone());
         std::thread::spawn(move || {
             for file in files_under(&dir).into_iter().filter(|f| compressible(f)) {
-                for encoding in [Encoding::Brotli, Encoding::Gzip] {
-                    let _ = body_of(&file, Some(encoding), &compressed);
-                }
+                let _ = body_of(&file, Some(Encoding::Brotli), &compressed);
             }
         });
     }
