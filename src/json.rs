@@ -63,6 +63,20 @@ pub fn to_text(value: &Value) -> String {
     imp::to_text(value)
 }
 
+/// A JSON object from its members, in the form `json!` takes. `json!` sends
+/// each member through serde's serializer, which would put that serializer
+/// and its error type in the bundle for a handful of event details and
+/// request bodies; `Value::from` needs none of it.
+pub fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
+    let mut object = serde_json::Map::new();
+    // Inserted one by one: collecting into the map would sort the members
+    // first, with a sort the bundle does not otherwise need.
+    for (key, value) in members {
+        object.insert(key.to_string(), value);
+    }
+    Value::Object(object)
+}
+
 /// Whether a text that failed to parse ended inside a string, an array or an
 /// object: then it was cut short rather than wrong.
 fn ends_inside_a_value(text: &str) -> bool {

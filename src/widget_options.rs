@@ -5,7 +5,9 @@
 //! Attributes only choose among configured providers and set harmless options;
 //! an attribute that looks like an endpoint is ignored (see [`endpoint_like`]).
 
-use serde_json::{json, Value};
+use serde_json::Value;
+
+use crate::json::object;
 
 use crate::config::ConfigError;
 use crate::providers::{ApiError, ProviderId, Session, TokenKind};
@@ -184,45 +186,52 @@ pub fn error_kind(err: &ApiError) -> &'static str {
 }
 
 fn user(session: &Session) -> Value {
-    json!({
-        "id": session.user.id,
-        "name": session.user.name,
-        "email": session.user.email,
-    })
+    object([
+        ("id", session.user.id.clone().into()),
+        ("name", session.user.name.clone().into()),
+        ("email", session.user.email.clone().into()),
+    ])
 }
 
 /// `lab-login:signed-in`'s detail: who and until when, never the token.
 pub fn signed_in_detail(session: &Session, restored: bool) -> Value {
-    json!({
-        "provider": session.provider.key(),
-        "kind": kind_key(session.kind),
-        "expiresAt": session.expires_at_ms,
-        "user": user(session),
-        "restored": restored,
-    })
+    object([
+        ("provider", session.provider.key().into()),
+        ("kind", kind_key(session.kind).into()),
+        ("expiresAt", session.expires_at_ms.into()),
+        ("user", user(session)),
+        ("restored", restored.into()),
+    ])
 }
 
 /// What `onSignedIn` receives: the one door through which a host gets a token,
 /// because it asked for it in code. Never a password, digest, refresh or id token.
 pub fn host_session(session: &Session, restored: bool) -> Value {
-    json!({
-        "provider": session.provider.key(),
-        "kind": kind_key(session.kind),
-        "token": session.token.expose(),
-        "expiresAt": session.expires_at_ms,
-        "user": user(session),
-        "restored": restored,
-    })
+    object([
+        ("provider", session.provider.key().into()),
+        ("kind", kind_key(session.kind).into()),
+        ("token", session.token.expose().into()),
+        ("expiresAt", session.expires_at_ms.into()),
+        ("user", user(session)),
+        ("restored", restored.into()),
+    ])
 }
 
 pub fn signed_out_detail(provider: ProviderId, reason: SignOutReason) -> Value {
-    json!({ "provider": provider.key(), "reason": reason.key() })
+    object([
+        ("provider", provider.key().into()),
+        ("reason", reason.key().into()),
+    ])
 }
 
 /// `lab-login:error`'s detail. `message` is the sentence the widget showed,
 /// which never quotes a secret.
 pub fn error_detail(provider: ProviderId, err: &ApiError, message: &str) -> Value {
-    json!({ "provider": provider.key(), "kind": error_kind(err), "message": message })
+    object([
+        ("provider", provider.key().into()),
+        ("kind", error_kind(err).into()),
+        ("message", message.into()),
+    ])
 }
 
 #[cfg(test)]

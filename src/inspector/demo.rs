@@ -5,13 +5,14 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::JsCast;
 
 use super::capture::{looks_like_token, mask};
 use crate::components::state::{this_widget, Widget};
 use crate::components::{handler, reactive};
 use crate::http::{send_uncaptured, Cancel};
+use crate::json::object;
 use crate::providers::{endpoint, BodyEncoding, HttpRequest, Method, ProviderId};
 
 /// One demo account the emulator lists. Not `Debug`: it holds a password.
@@ -204,7 +205,11 @@ pub fn DemoControls(
     let on_short = move |_| {
         let account = chosen.get_untracked();
         let done = t.fmt("demo.short-done", &[("account", &account)]);
-        let body = json!({"provider": provider.key(), "account": account, "seconds": 30});
+        let body = object([
+            ("provider", provider.key().into()),
+            ("account", account.into()),
+            ("seconds", 30.into()),
+        ]);
         ask("_emulator/short-session", body, done);
     };
     let on_revoke = move |_| {
@@ -219,15 +224,21 @@ pub fn DemoControls(
         let done = t.fmt("demo.revoke-done", &[("account", &account)]);
         ask(
             "_emulator/revoke",
-            json!({"provider": provider.key(), "account": account}),
+            object([
+                ("provider", provider.key().into()),
+                ("account", account.into()),
+            ]),
             done,
         );
     };
     let on_fail = move |_| {
         let base = config.with_value(|c| c.base_url(provider).map(str::to_string));
         let Some(base) = base else { return };
-        let body =
-            json!({"fault": failure.get_untracked(), "path_prefix": base_path(&base), "count": 1});
+        let body = object([
+            ("fault", failure.get_untracked().into()),
+            ("path_prefix", base_path(&base).into()),
+            ("count", 1.into()),
+        ]);
         let done = t.fmt("demo.fail-done", &[("provider", provider.display_name())]);
         ask("_emulator/faults", body, done);
     };

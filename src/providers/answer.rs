@@ -237,11 +237,13 @@ pub(crate) fn whole_number(value: &Value) -> Option<u64> {
     }
 }
 
-/// A value that some providers send as a string and others as a number (ids).
+/// A value that some providers send as a string and others as a whole number
+/// (ids). A fractional number is no id: nothing to print it for, and printing
+/// it would cost the bundle a float formatter.
 pub(crate) fn id_field(value: &Value, key: &str) -> Option<String> {
     match value.get(key)? {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => n.as_i64().map(|id| id.to_string()),
         _ => None,
     }
 }
@@ -319,6 +321,20 @@ mod tests {
         assert_eq!(message_of(&v).unwrap().chars().count(), MAX_MESSAGE_CHARS);
         assert_eq!(message_of(&serde_json::json!({"message": 42})), None);
         assert_eq!(message_of(&serde_json::json!({"detail": ""})), None);
+    }
+
+    #[test]
+    fn ids_are_strings_or_whole_numbers() {
+        let v = serde_json::json!({"s": "u-1", "n": 42, "neg": -3, "empty": "", "frac": 1.5, "huge": 1e300, "no": true});
+        assert_eq!(id_field(&v, "s").as_deref(), Some("u-1"));
+        assert_eq!(id_field(&v, "n").as_deref(), Some("42"));
+        assert_eq!(id_field(&v, "neg").as_deref(), Some("-3"));
+        for key in ["empty", "frac", "huge", "no", "absent"] {
+            assert_eq!(id_field(&v, key), None, "{key}");
+        }
+        // As the page's JSON.parse and json::parse give it: whole, however written.
+        let parsed = crate::json::parse(r#"{"id": 7.0}"#).unwrap();
+        assert_eq!(id_field(&parsed, "id").as_deref(), Some("7"));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! NeMO Archive: JSON sign-in. See `providers.md` § NeMO Archive.
 
-use serde_json::{json, Value};
+use serde_json::Value;
+
+use crate::json::object;
 
 use super::answer::{generic_failure, str_field, whole_number};
 use super::jwt::{decode_claims, expiry_from, expiry_or_fallback};
@@ -22,7 +24,7 @@ pub fn login_request(base_url: &str, username: &str, password: &str) -> HttpRequ
     HttpRequest::get(ProviderId::Nemo, endpoint(base_url, "login")).with_json(
         Method::Post,
         BodyEncoding::Json,
-        &json!({"username": username, "password": password}),
+        &object([("username", username.into()), ("password", password.into())]),
     )
 }
 
@@ -95,6 +97,7 @@ pub fn parse_login(
 mod tests {
     use super::*;
     use crate::providers::jwt::tests::make_jwt;
+    use serde_json::json;
 
     const BASE: &str = "https://api.nemoarchive.org/v1";
     const NOW: u64 = 1_700_000_000_000;

@@ -4,7 +4,9 @@
 use std::fmt;
 
 use md5::{Digest, Md5};
-use serde_json::{json, Value};
+use serde_json::Value;
+
+use crate::json::object;
 
 use super::answer::{generic_failure, id_field, str_field};
 use super::{
@@ -67,7 +69,11 @@ impl SiminarsClient<'_> {
         HttpRequest::get(ProviderId::Siminars, endpoint(self.base_url, "authtoken")).with_json(
             Method::Post,
             self.encoding(),
-            &json!({"email": email.trim(), "password": digest.expose(), "apitoken": self.apitoken}),
+            &object([
+                ("email", email.trim().into()),
+                ("password", digest.expose().into()),
+                ("apitoken", self.apitoken.into()),
+            ]),
         )
     }
 
@@ -76,7 +82,10 @@ impl SiminarsClient<'_> {
         HttpRequest::get(ProviderId::Siminars, endpoint(self.base_url, "authtoken")).with_json(
             Method::Delete,
             self.encoding(),
-            &json!({"authtoken": token.expose(), "apitoken": self.apitoken}),
+            &object([
+                ("authtoken", token.expose().into()),
+                ("apitoken", self.apitoken.into()),
+            ]),
         )
     }
 }
@@ -131,6 +140,7 @@ pub fn parse_logout(resp: &HttpResponse) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     const NOW: u64 = 1_700_000_000_000;
     const CLIENT: SiminarsClient<'static> = SiminarsClient {
