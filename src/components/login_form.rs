@@ -78,26 +78,16 @@ pub fn LoginForm(
             .map(|until| (until - now).div_ceil(1000))
     };
 
-    // One attempt at a time: the form is busy until it has an answer. A plain
-    // task and a signal, not a Leptos `Action`: its async machinery cost the
-    // bundle 15 KB gzip for this one request.
-    let busy = RwSignal::new(false);
-
     let host_for_errors = host.clone();
     // What a finished attempt changes on screen. Not called once the form is gone.
     let settle = move |result: Result<crate::providers::Session, ApiError>| match result {
         Ok(session) => {
-            // First: the session's card takes this form's place, and the form's
-            // resets below then re-render nothing that is about to be removed
-            // (re-rendering it cost a sign-in a millisecond before the card showed).
+            error.set(None);
+            failures.set(0);
+            wait_until.set(None);
             sessions.add(session);
-            busy.try_set(false);
-            error.try_set(None);
-            failures.try_set(0);
-            wait_until.try_set(None);
         }
         Err(err) => {
-            busy.set(false);
             let pasted_token = provider == ProviderId::Nomad && use_key.get_untracked();
             let message = match &err {
                 ApiError::WrongCredentials { .. } if pasted_token => t.get("form.token-refused"),
@@ -142,6 +132,10 @@ pub fn LoginForm(
             host_hooks.error(provider, &err, &message);
         }
     };
+    // One attempt at a time: the form is busy until it has an answer. A plain
+    // task and a signal, not a Leptos `Action`: its async machinery cost the
+    // bundle 15 KB gzip for this one request.
+    let busy = RwSignal::new(false);
     let send = move |attempt: Attempt| {
         busy.set(true);
         let (config, settle) = (config.get_value(), settle.clone());
@@ -163,7 +157,7 @@ pub fn LoginForm(
                 }
             };
             // The widget may have been unmounted while the request ran.
-            if !busy.is_disposed() {
+            if busy.try_set(false).is_none() {
                 settle(result);
             } else if let Ok(session) = result {
                 // Nobody will sign it out: tell the server now (a Siminars token
