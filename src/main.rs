@@ -1,5 +1,12 @@
-//! The bundle's start: panic hook, then the widgets. Nothing else. The entry
-//! module (`lab-login.js`) has already fetched the configuration by now.
+//! The bundle's start: panic hook, then the widgets. Nothing else, but for the
+//! allocator. The entry module (`lab-login.js`) has already fetched the
+//! configuration by now.
+
+/// talc rather than Rust's default for wasm, dlmalloc: the same job in fewer
+/// bytes (`cargo xtask dist`: 0.7 KB gzip less).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
