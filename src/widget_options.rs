@@ -7,9 +7,8 @@
 
 use serde_json::Value;
 
-use crate::json::object;
-
 use crate::config::ConfigError;
+use crate::json::object;
 use crate::providers::{ApiError, ProviderId, Session, TokenKind};
 
 /// The colour scheme. Defaults to following the OS.

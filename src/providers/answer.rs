@@ -238,8 +238,9 @@ pub(crate) fn whole_number(value: &Value) -> Option<u64> {
 }
 
 /// A value that some providers send as a string and others as a whole number
-/// (ids). A fractional number is no id: nothing to print it for, and printing
-/// it would cost the bundle a float formatter.
+/// (ids). A number that is not whole, or beyond ±2^53 (which JSON.parse only
+/// keeps rounded), is no id: printing it would name another id, and would cost
+/// the bundle a float formatter.
 pub(crate) fn id_field(value: &Value, key: &str) -> Option<String> {
     match value.get(key)? {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
