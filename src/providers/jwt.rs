@@ -4,6 +4,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use serde_json::Value;
 
 use super::answer::{str_field, whole_number};
 use super::{ApiError, ExpiryBasis, UserInfo};
@@ -18,20 +19,32 @@ pub struct Claims {
     pub user: UserInfo,
 }
 
-/// The claims of a JWT, or `None` when the token is not a JWT with a JSON payload.
-/// Opaque tokens (Siminars) are normal, so this is not an error.
-pub fn decode_claims(token: &str) -> Option<Claims> {
+/// A JWT's header and payload, still encoded: `None` unless the token has
+/// exactly three parts and a payload of a plausible size.
+pub fn split(token: &str) -> Option<(&str, &str)> {
     let mut parts = token.split('.');
-    let (_header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);
+    let (header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() || payload.len() > 64 * 1024 {
         return None;
     }
+    Some((header, payload))
+}
+
+/// One part of a JWT (header or payload) decoded: the JSON object it holds.
+pub fn decode_part(part: &str) -> Option<serde_json::Map<String, Value>> {
     // Some issuers pad base64url; the spec says they must not, so accept both.
-    let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
-    let value = crate::json::parse_bytes(&bytes).ok()?;
-    if !value.is_object() {
-        return None;
+    let bytes = URL_SAFE_NO_PAD.decode(part.trim_end_matches('=')).ok()?;
+    match crate::json::parse_bytes(&bytes).ok()? {
+        Value::Object(object) => Some(object),
+        _ => None,
     }
+}
+
+/// The claims of a JWT, or `None` when the token is not a JWT with a JSON payload.
+/// Opaque tokens (Siminars) are normal, so this is not an error.
+pub fn decode_claims(token: &str) -> Option<Claims> {
+    let (_header, payload) = split(token)?;
+    let value = Value::Object(decode_part(payload)?);
     let name = str_field(&value, "name").map(str::to_string).or_else(|| {
         let given = str_field(&value, "given_name");
         let family = str_field(&value, "family_name");
