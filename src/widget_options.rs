@@ -205,15 +205,13 @@ pub fn signed_in_detail(session: &Session, restored: bool) -> Value {
 
 /// What `onSignedIn` receives: the one door through which a host gets a token,
 /// because it asked for it in code. Never a password, digest, refresh or id token.
+/// It is `signed_in_detail` with the token added.
 pub fn host_session(session: &Session, restored: bool) -> Value {
-    object([
-        ("provider", session.provider.key().into()),
-        ("kind", kind_key(session.kind).into()),
-        ("token", session.token.expose().into()),
-        ("expiresAt", session.expires_at_ms.into()),
-        ("user", user(session)),
-        ("restored", restored.into()),
-    ])
+    let mut value = signed_in_detail(session, restored);
+    if let Value::Object(members) = &mut value {
+        members.insert("token".into(), session.token.expose().into());
+    }
+    value
 }
 
 pub fn signed_out_detail(provider: ProviderId, reason: SignOutReason) -> Value {

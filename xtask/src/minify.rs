@@ -312,6 +312,13 @@ pub fn css(text: &str) -> Result<String, String> {
 const PINNED_START: &str = "const PINNED = {";
 const PINNED_END: &str = "\n};\n";
 
+/// Chromium's explicit compile hint (since 136), on the entry's first line: the
+/// entry is start-up code, nearly all of it called while the widget starts, so
+/// V8 compiles all of it in the background while the file streams in, instead
+/// of each function on the main thread at its first call. Other browsers read a
+/// comment.
+const COMPILE_HINT: &str = "//# allFunctionsCalledOnLoad\n";
+
 /// The entry's pinned values (its `const PINNED = {…};`, four lines holding two
 /// files) and the rest of its code.
 fn split_pinned(entry: &str) -> Result<(&str, String), String> {
@@ -358,13 +365,6 @@ pub fn minify_entry(entry: &str, work: &Path) -> Result<String, String> {
     }
     Ok(format!("{COMPILE_HINT}{pinned}{code}\n"))
 }
-
-/// Chromium's explicit compile hint (since 136), on the entry's first line: the
-/// entry is start-up code, nearly all of it called while the widget starts, so
-/// V8 compiles all of it in the background while the file streams in, instead
-/// of each function on the main thread at its first call. Other browsers read a
-/// comment.
-const COMPILE_HINT: &str = "//# allFunctionsCalledOnLoad\n";
 
 #[cfg(test)]
 mod tests {
