@@ -92,6 +92,34 @@ pub fn dist() -> Result<(), String> {
     Ok(())
 }
 
+/// The release build's compiler flags: the caller's own, then one that writes
+/// the source paths of downloaded crates (kept in panic locations) as
+/// `crate-1.2.3/src/…`, without the cargo home before them. The bundle's bytes,
+/// and so its integrity values, then do not depend on where cargo keeps its
+/// downloads, and anyone can rebuild a release and compare.
+fn release_rustflags() -> String {
+    let mut flags: Vec<String> = match std::env::var("CARGO_ENCODED_RUSTFLAGS") {
+        Ok(encoded) if !encoded.is_empty() => encoded.split('\x1f').map(String::from).collect(),
+        _ => std::env::var("RUSTFLAGS")
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(String::from)
+            .collect(),
+    };
+    let registry = crate::run::cargo_home().map(|home| home.join("registry/src"));
+    // One folder per registry index (crates.io's is `index.crates.io-<hash>`).
+    let indexes = registry
+        .and_then(|r| std::fs::read_dir(r).ok())
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|entry| entry.path());
+    for index in indexes {
+        flags.push(format!("--remap-path-prefix={}/=", index.display()));
+    }
+    flags.join("\x1f")
+}
+
 /// A built file with its sizes and integrity value.
 pub struct BuiltFile {
     pub path: PathBuf,
@@ -146,7 +174,11 @@ pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
     if !bundle.features.is_empty() {
         args.extend(["--features", bundle.features]);
     }
-    status(cmd("cargo", &args))?;
+    let mut cargo = cmd("cargo", &args);
+    cargo
+        .env("CARGO_ENCODED_RUSTFLAGS", release_rustflags())
+        .env_remove("RUSTFLAGS");
+    status(cargo)?;
     let _ = std::fs::remove_dir_all(&work);
     // Both flavours link to the same path: each build overwrites the other's.
     let built = root().join("target/wasm32-unknown-unknown/wasm-release/lab-login.wasm");

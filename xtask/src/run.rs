@@ -15,10 +15,7 @@ pub fn root() -> PathBuf {
 /// older one (Debian's binaryen 108 breaks the release build), then cargo's bin.
 pub fn tool_path() -> String {
     let mut dirs = vec![root().join("e2e/node_modules/.bin")];
-    if let Some(home) = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-    {
+    if let Some(home) = cargo_home() {
         dirs.push(home.join("bin"));
     }
     let mut path = std::env::join_paths(dirs).unwrap().into_string().unwrap();
@@ -26,6 +23,13 @@ pub fn tool_path() -> String {
         path = format!("{path}:{old}");
     }
     path
+}
+
+/// Where cargo keeps its tools and the crates it downloaded.
+pub fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
 }
 
 /// A command run from the repository root with the project's PATH.
