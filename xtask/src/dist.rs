@@ -83,6 +83,31 @@ pub fn verify_no_teaching(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks that no file of the bundle in `dir` names a folder of the machine
+/// that built it (`folders`: the cargo home and the repository), which would
+/// make its integrity values differ from one builder to the next.
+pub fn verify_no_machine_paths(dir: &Path, folders: &[PathBuf]) -> Result<(), String> {
+    for file in [ENTRY, WASM, CSS] {
+        let bytes = std::fs::read(dir.join(file))
+            .map_err(|e| format!("cannot read {}: {e}", dir.join(file).display()))?;
+        for folder in folders {
+            let needle = folder.to_string_lossy();
+            if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                return Err(format!("{file} names {needle}, a folder of this machine"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The folders a release must not name: see [`verify_no_machine_paths`].
+pub fn machine_folders() -> Vec<PathBuf> {
+    crate::run::cargo_home()
+        .into_iter()
+        .chain([root()])
+        .collect()
+}
+
 pub fn dist() -> Result<(), String> {
     crate::setup::setup_build_tools()?;
     for bundle in [&EMBEDDABLE, &TEACHING] {
@@ -447,6 +472,30 @@ mod tests {
         assert_eq!(verify_no_teaching(&dir), Ok(()));
         std::fs::write(dir.join(CSS), b".lab-login__inspector { }").unwrap();
         assert!(verify_no_teaching(&dir).unwrap_err().contains(CSS));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_folder_of_the_building_machine_in_the_bundle_is_caught() {
+        let dir = scratch_dir("paths");
+        let home = PathBuf::from("/home/someone/.cargo");
+        std::fs::write(dir.join(ENTRY), b"import").unwrap();
+        std::fs::write(dir.join(CSS), b".lab-login { }").unwrap();
+        std::fs::write(dir.join(WASM), b"\0asm tachys-0.8.1/src/view/mod.rs").unwrap();
+        assert_eq!(
+            verify_no_machine_paths(&dir, std::slice::from_ref(&home)),
+            Ok(())
+        );
+        std::fs::write(
+            dir.join(WASM),
+            b"\0asm /home/someone/.cargo/registry/src/index/tachys-0.8.1/src/view/mod.rs",
+        )
+        .unwrap();
+        let err = verify_no_machine_paths(&dir, &[home]).unwrap_err();
+        assert!(
+            err.contains(WASM) && err.contains("/home/someone/.cargo"),
+            "{err}"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 

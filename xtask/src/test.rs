@@ -259,6 +259,18 @@ fn release_e2e(
             verified.is_ok(),
             if verified.is_ok() { (1, 0) } else { (0, 1) },
         );
+        let portable = dist::verify_no_machine_paths(&b.dir(), &dist::machine_folders());
+        if let Err(e) = &portable {
+            eprintln!("  {e}");
+        }
+        tally.record(
+            &format!(
+                "the {} bundle names no folder of the machine that built it",
+                b.name
+            ),
+            portable.is_ok(),
+            if portable.is_ok() { (1, 0) } else { (0, 1) },
+        );
     }
     let bundle = EMBEDDABLE.dir();
     let teaching = TEACHING.dir();
