@@ -15,7 +15,7 @@ use sha2::{Digest, Sha384};
 
 use crate::minify::{drop_glue_classes, minify_entry, Renames};
 use crate::run::{cmd, root, status, stdout_of, step};
-use crate::wasm_names::without_exports;
+use crate::wasm_names::{without_custom_section, without_exports};
 
 /// The files of a bundle, with fixed names.
 pub const ENTRY: &str = "lab-login.js";
@@ -233,12 +233,19 @@ pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
     let bindgen_wasm = std::fs::read(work.join("lab-login_bg.wasm"))
         .map_err(|e| format!("cannot read the wasm-bindgen output: {e}"))?;
     let trimmed = work.join("lab-login_bg.trimmed.wasm");
-    std::fs::write(&trimmed, without_exports(&bindgen_wasm, &unused_exports)?)
+    // Leptos links in an empty marker for wasm splitting, which this build does not use.
+    let trimmed_wasm = without_custom_section(
+        &without_exports(&bindgen_wasm, &unused_exports)?,
+        "__wasm_split_unstable",
+    )?;
+    std::fs::write(&trimmed, trimmed_wasm)
         .map_err(|e| format!("cannot write {}: {e}", trimmed.display()))?;
     // -Oz, again after restructuring the control flow (flatten, rereloop) and
     // merging functions that differ only in constants: 0.9 KB gzip less than -Oz
-    // alone (teaching 1.7 KB), for about 5 s. And short names for the wasm's
-    // imports and exports (applied to the glue below).
+    // alone (teaching 1.7 KB), for about 5 s. Short names for the wasm's
+    // imports and exports (applied to the glue below), and none of the custom
+    // sections that say which tools and wasm features built it: browsers read
+    // neither.
     let renaming = stdout_of(cmd(
         "wasm-opt",
         &[
@@ -249,6 +256,8 @@ pub fn build(bundle: &Bundle) -> Result<Vec<BuiltFile>, String> {
             "--merge-similar-functions",
             "-Oz",
             "--minify-imports-and-exports-and-modules",
+            "--strip-producers",
+            "--strip-target-features",
             &trimmed.to_string_lossy(),
             "-o",
             &out.join(WASM).to_string_lossy(),

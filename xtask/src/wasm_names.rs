@@ -200,6 +200,29 @@ pub fn without_exports(wasm: &[u8], names: &[String]) -> Result<Vec<u8>, String>
     Ok(out)
 }
 
+/// `wasm` without the custom sections called `name`: a browser never reads one,
+/// and wasm-opt keeps the ones it does not know.
+pub fn without_custom_section(wasm: &[u8], name: &str) -> Result<Vec<u8>, String> {
+    let malformed = || "the wasm's sections are malformed".to_string();
+    let mut out = wasm.get(..8).ok_or_else(malformed)?.to_vec();
+    for (id, section) in sections(wasm).ok_or_else(malformed)? {
+        if id == 0 {
+            let mut s = Reader {
+                bytes: section,
+                at: 0,
+            };
+            let len = s.leb().ok_or_else(malformed)?;
+            if s.take(len).ok_or_else(malformed)? == name.as_bytes() {
+                continue;
+            }
+        }
+        out.push(id);
+        out.extend(leb_bytes(section.len()));
+        out.extend(section);
+    }
+    Ok(out)
+}
+
 pub fn largest(path: &Path, n: usize) -> Result<Largest, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let parse = || -> Option<Largest> {
@@ -313,6 +336,34 @@ mod tests {
         );
         assert!(without_exports(&wasm, &["push".into()]).is_err());
         assert_eq!(leb_bytes(300), [0xac, 0x02]);
+    }
+
+    #[test]
+    fn takes_out_only_the_named_custom_section() {
+        let custom = |name: &str, body: &[u8]| {
+            let mut section = leb_bytes(name.len());
+            section.extend(name.as_bytes());
+            section.extend(body);
+            let mut bytes = vec![0];
+            bytes.extend(leb_bytes(section.len()));
+            bytes.extend(section);
+            bytes
+        };
+        let exports = module_exporting(&[("main", 0)]);
+        let mut wasm = exports.clone();
+        wasm.extend(custom("__wasm_split_unstable", &[1, 1]));
+        wasm.extend(custom("producers", b"rustc"));
+        let mut expected = exports;
+        expected.extend(custom("producers", b"rustc"));
+        assert_eq!(
+            without_custom_section(&wasm, "__wasm_split_unstable").unwrap(),
+            expected
+        );
+        assert_eq!(
+            without_custom_section(&expected, "__wasm_split_unstable").unwrap(),
+            expected
+        );
+        assert!(without_custom_section(&wasm[..wasm.len() - 1], "producers").is_err());
     }
 
     #[test]
