@@ -74,7 +74,7 @@ pub fn verify_no_teaching(dir: &Path) -> Result<(), String> {
     for (file, needle) in NOT_IN_EMBEDDABLE {
         let bytes = std::fs::read(dir.join(file))
             .map_err(|e| format!("cannot read {}: {e}", dir.join(file).display()))?;
-        if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+        if contains(&bytes, needle.as_bytes()) {
             return Err(format!(
                 "{file} contains \"{needle}\", which belongs to the teaching bundle"
             ));
@@ -83,29 +83,35 @@ pub fn verify_no_teaching(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks that no file of the bundle in `dir` names a folder of the machine
-/// that built it (`folders`: the cargo home and the repository), which would
-/// make its integrity values differ from one builder to the next.
-pub fn verify_no_machine_paths(dir: &Path, folders: &[PathBuf]) -> Result<(), String> {
-    for file in [ENTRY, WASM, CSS] {
+/// Checks that no file of the bundle in `dir` contains one of `paths`, folders
+/// of the machine that built it (see [`machine_paths`]): they would make its
+/// integrity values differ from one builder to the next.
+pub fn verify_no_machine_paths(dir: &Path, paths: &[String]) -> Result<(), String> {
+    for file in [ENTRY, WASM, CSS, TYPES] {
         let bytes = std::fs::read(dir.join(file))
             .map_err(|e| format!("cannot read {}: {e}", dir.join(file).display()))?;
-        for folder in folders {
-            let needle = folder.to_string_lossy();
-            if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
-                return Err(format!("{file} names {needle}, a folder of this machine"));
-            }
+        if let Some(path) = paths.iter().find(|p| contains(&bytes, p.as_bytes())) {
+            return Err(format!("{file} names {path}, a folder of this machine"));
         }
     }
     Ok(())
 }
 
-/// The folders a release must not name: see [`verify_no_machine_paths`].
-pub fn machine_folders() -> Vec<PathBuf> {
-    crate::run::cargo_home()
-        .into_iter()
-        .chain([root()])
+/// How this machine's folders would appear in a bundle: cargo's downloads (in
+/// panic locations), and the repository's sources or build output. Each ends in
+/// `/` and names a folder below the one given, so a short checkout path (`/app`)
+/// does not match the `/rustc/…/src/` paths every bundle carries.
+pub fn machine_paths() -> Vec<String> {
+    let home = crate::run::cargo_home();
+    let below = |folder: &Path, sub: &str| format!("{}/{sub}/", folder.display());
+    home.iter()
+        .flat_map(|h| [below(h, "registry"), below(h, "git")])
+        .chain([below(&root(), "src"), below(&root(), "target")])
         .collect()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 pub fn dist() -> Result<(), String> {
@@ -117,15 +123,24 @@ pub fn dist() -> Result<(), String> {
     Ok(())
 }
 
-/// The release build's compiler flags: the caller's own, then one that writes
-/// the source paths of downloaded crates (kept in panic locations) as
+/// The release build's compiler flags: the environment's own (`RUSTFLAGS`;
+/// like any flags in the environment, they make cargo ignore `rustflags` in
+/// its config files, and this repository sets none there), then one that
+/// writes the source paths of downloaded crates (kept in panic locations) as
 /// `crate-1.2.3/src/…`, without the cargo home before them. The bundle's bytes,
 /// and so its integrity values, then do not depend on where cargo keeps its
-/// downloads, and anyone can rebuild a release and compare.
+/// downloads. (The registry's folder exists by now: cargo unpacked xtask's own
+/// crates there. The lock file has no git or vendored sources, whose paths
+/// `cargo xtask test` would report.)
 fn release_rustflags() -> String {
     let mut flags: Vec<String> = match std::env::var("CARGO_ENCODED_RUSTFLAGS") {
-        Ok(encoded) if !encoded.is_empty() => encoded.split('\x1f').map(String::from).collect(),
-        _ => std::env::var("RUSTFLAGS")
+        // As in cargo: set but empty means no flags.
+        Ok(encoded) => encoded
+            .split('\x1f')
+            .filter(|f| !f.is_empty())
+            .map(String::from)
+            .collect(),
+        Err(_) => std::env::var("RUSTFLAGS")
             .unwrap_or_default()
             .split_whitespace()
             .map(String::from)
@@ -487,9 +502,10 @@ mod tests {
     #[test]
     fn a_folder_of_the_building_machine_in_the_bundle_is_caught() {
         let dir = scratch_dir("paths");
-        let home = PathBuf::from("/home/someone/.cargo");
+        let home = "/home/someone/.cargo/registry/".to_string();
         std::fs::write(dir.join(ENTRY), b"import").unwrap();
         std::fs::write(dir.join(CSS), b".lab-login { }").unwrap();
+        std::fs::write(dir.join(TYPES), b"export {}").unwrap();
         std::fs::write(dir.join(WASM), b"\0asm tachys-0.8.1/src/view/mod.rs").unwrap();
         assert_eq!(
             verify_no_machine_paths(&dir, std::slice::from_ref(&home)),
@@ -506,6 +522,18 @@ mod tests {
             "{err}"
         );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn machine_paths_are_folders_below_the_checkout_and_the_cargo_home() {
+        let paths = machine_paths();
+        let root = root().display().to_string();
+        assert!(paths.contains(&format!("{root}/src/")), "{paths:?}");
+        assert!(paths.contains(&format!("{root}/target/")), "{paths:?}");
+        // Never a bare folder: `/app` must not match `/rustc/…/src/`-style paths.
+        assert!(paths
+            .iter()
+            .all(|p| p.ends_with('/') && p.matches('/').count() >= 3));
     }
 
     #[test]

@@ -25,11 +25,14 @@ pub fn tool_path() -> String {
     path
 }
 
-/// Where cargo keeps its tools and the crates it downloaded.
+/// Where cargo keeps its tools and the crates it downloaded, as an absolute
+/// path (cargo, too, ignores an empty `CARGO_HOME`).
 pub fn cargo_home() -> Option<PathBuf> {
-    std::env::var_os("CARGO_HOME")
+    let set = |name| std::env::var_os(name).filter(|v| !v.is_empty());
+    let home = set("CARGO_HOME")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .or_else(|| set("HOME").map(|h| PathBuf::from(h).join(".cargo")))?;
+    std::path::absolute(home).ok()
 }
 
 /// A command run from the repository root with the project's PATH.

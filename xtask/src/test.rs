@@ -23,6 +23,15 @@ struct Tally {
 
 impl Tally {
     /// Records a step: its counted tests, and the step itself if it failed without a counted failure.
+    /// Records a check of one: its error, if any, printed first.
+    fn check(&mut self, name: &str, result: Result<(), String>) {
+        if let Err(e) = &result {
+            eprintln!("  {e}");
+        }
+        let counts = if result.is_ok() { (1, 0) } else { (0, 1) };
+        self.record(name, result.is_ok(), counts);
+    }
+
     fn record(&mut self, name: &str, ok: bool, counts: (u64, u64)) {
         self.passed += counts.0;
         self.failed += counts.1;
@@ -247,41 +256,28 @@ fn release_e2e(
             }
         };
         dist::print_table(b, &files);
-        let verified = dist::verify(&b.dir());
-        if let Err(e) = &verified {
-            eprintln!("  integrity check: {e}");
-        }
-        tally.record(
+        tally.check(
             &format!(
                 "integrity values embedded in the {} entry match the files",
                 b.name
             ),
-            verified.is_ok(),
-            if verified.is_ok() { (1, 0) } else { (0, 1) },
+            dist::verify(&b.dir())
+                .map(drop)
+                .map_err(|e| format!("integrity check: {e}")),
         );
-        let portable = dist::verify_no_machine_paths(&b.dir(), &dist::machine_folders());
-        if let Err(e) = &portable {
-            eprintln!("  {e}");
-        }
-        tally.record(
+        tally.check(
             &format!(
                 "the {} bundle names no folder of the machine that built it",
                 b.name
             ),
-            portable.is_ok(),
-            if portable.is_ok() { (1, 0) } else { (0, 1) },
+            dist::verify_no_machine_paths(&b.dir(), &dist::machine_paths()),
         );
     }
     let bundle = EMBEDDABLE.dir();
     let teaching = TEACHING.dir();
-    let clean = dist::verify_no_teaching(&bundle);
-    if let Err(e) = &clean {
-        eprintln!("  {e}");
-    }
-    tally.record(
+    tally.check(
         "the embeddable bundle carries no teaching text, path or style",
-        clean.is_ok(),
-        if clean.is_ok() { (1, 0) } else { (0, 1) },
+        dist::verify_no_teaching(&bundle),
     );
     step("a TypeScript host compiled against the shipped lab-login.d.ts (tsc --noEmit)");
     let mut tsc = cmd("tsc", &["-p", "types"]);
