@@ -22,7 +22,6 @@ struct Tally {
 }
 
 impl Tally {
-    /// Records a step: its counted tests, and the step itself if it failed without a counted failure.
     /// Records a check of one: its error, if any, printed first.
     fn check(&mut self, name: &str, result: Result<(), String>) {
         if let Err(e) = &result {
@@ -32,6 +31,7 @@ impl Tally {
         self.record(name, result.is_ok(), counts);
     }
 
+    /// Records a step: its counted tests, and the step itself if it failed without a counted failure.
     fn record(&mut self, name: &str, ok: bool, counts: (u64, u64)) {
         self.passed += counts.0;
         self.failed += counts.1;

@@ -155,42 +155,57 @@ fn leb_bytes(mut value: usize) -> Vec<u8> {
     }
 }
 
+const MALFORMED: &str = "the wasm's sections are malformed";
+
+/// `wasm` rewritten section by section: `edit` gets each section's id and
+/// contents and returns its new contents, or `None` to leave it out.
+fn rewrite_sections(
+    wasm: &[u8],
+    mut edit: impl FnMut(u8, &[u8]) -> Result<Option<Vec<u8>>, String>,
+) -> Result<Vec<u8>, String> {
+    let mut out = wasm.get(..8).ok_or(MALFORMED)?.to_vec();
+    for (id, section) in sections(wasm).ok_or(MALFORMED)? {
+        if let Some(body) = edit(id, section)? {
+            out.push(id);
+            out.extend(leb_bytes(body.len()));
+            out.extend(body);
+        }
+    }
+    Ok(out)
+}
+
 /// `wasm` without the exports named in `names` (wasm-opt then drops the code only
 /// they reached). Every name must be an export.
 pub fn without_exports(wasm: &[u8], names: &[String]) -> Result<Vec<u8>, String> {
-    let malformed = || "the wasm's sections are malformed".to_string();
-    let mut out = wasm.get(..8).ok_or_else(malformed)?.to_vec();
     let mut removed = 0;
-    for (id, section) in sections(wasm).ok_or_else(malformed)? {
-        let mut body = section.to_vec();
-        if id == 7 {
-            let mut s = Reader {
-                bytes: section,
-                at: 0,
-            };
-            let count = s.leb().ok_or_else(malformed)?;
-            let mut kept = Vec::new();
-            let mut kept_count = 0;
-            for _ in 0..count {
-                let start = s.at;
-                let len = s.leb().ok_or_else(malformed)?;
-                let name = String::from_utf8_lossy(s.take(len).ok_or_else(malformed)?).into_owned();
-                s.byte().ok_or_else(malformed)?;
-                s.leb().ok_or_else(malformed)?;
-                if names.contains(&name) {
-                    removed += 1;
-                } else {
-                    kept.extend_from_slice(&section[start..s.at]);
-                    kept_count += 1;
-                }
-            }
-            body = leb_bytes(kept_count);
-            body.extend(kept);
+    let out = rewrite_sections(wasm, |id, section| {
+        if id != 7 {
+            return Ok(Some(section.to_vec()));
         }
-        out.push(id);
-        out.extend(leb_bytes(body.len()));
-        out.extend(body);
-    }
+        let mut s = Reader {
+            bytes: section,
+            at: 0,
+        };
+        let count = s.leb().ok_or(MALFORMED)?;
+        let mut kept = Vec::new();
+        let mut kept_count = 0;
+        for _ in 0..count {
+            let start = s.at;
+            let len = s.leb().ok_or(MALFORMED)?;
+            let name = String::from_utf8_lossy(s.take(len).ok_or(MALFORMED)?).into_owned();
+            s.byte().ok_or(MALFORMED)?;
+            s.leb().ok_or(MALFORMED)?;
+            if names.contains(&name) {
+                removed += 1;
+            } else {
+                kept.extend_from_slice(&section[start..s.at]);
+                kept_count += 1;
+            }
+        }
+        let mut body = leb_bytes(kept_count);
+        body.extend(kept);
+        Ok(Some(body))
+    })?;
     if removed != names.len() {
         return Err(format!(
             "{} of the exports to take out are not exports of the wasm",
@@ -203,24 +218,19 @@ pub fn without_exports(wasm: &[u8], names: &[String]) -> Result<Vec<u8>, String>
 /// `wasm` without the custom sections called `name`: a browser never reads one,
 /// and wasm-opt keeps the ones it does not know.
 pub fn without_custom_section(wasm: &[u8], name: &str) -> Result<Vec<u8>, String> {
-    let malformed = || "the wasm's sections are malformed".to_string();
-    let mut out = wasm.get(..8).ok_or_else(malformed)?.to_vec();
-    for (id, section) in sections(wasm).ok_or_else(malformed)? {
+    rewrite_sections(wasm, |id, section| {
         if id == 0 {
             let mut s = Reader {
                 bytes: section,
                 at: 0,
             };
-            let len = s.leb().ok_or_else(malformed)?;
-            if s.take(len).ok_or_else(malformed)? == name.as_bytes() {
-                continue;
+            let len = s.leb().ok_or(MALFORMED)?;
+            if s.take(len).ok_or(MALFORMED)? == name.as_bytes() {
+                return Ok(None);
             }
         }
-        out.push(id);
-        out.extend(leb_bytes(section.len()));
-        out.extend(section);
-    }
-    Ok(out)
+        Ok(Some(section.to_vec()))
+    })
 }
 
 pub fn largest(path: &Path, n: usize) -> Result<Largest, String> {
