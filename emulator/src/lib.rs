@@ -37,6 +37,9 @@ pub use faults::Fault;
 pub enum NomadVersion {
     /// 1.3.x: GET and POST token, `token_type: "bearer"`, no `expires_in`.
     V1_3,
+    /// 1.4.0 to 1.4.2: POST only (GET is 405), `grant_type` optional, and still
+    /// the 1.3 answer.
+    V1_4_0,
     /// 1.4.3 and later: POST only with `grant_type=password`, the full OIDC body.
     V1_4,
 }
@@ -45,6 +48,7 @@ impl NomadVersion {
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "1.3" | "1.3.16" => Some(Self::V1_3),
+            "1.4.0" | "1.4.2" => Some(Self::V1_4_0),
             "1.4" | "1.4.3" => Some(Self::V1_4),
             _ => None,
         }
@@ -53,6 +57,7 @@ impl NomadVersion {
     pub fn version_string(self) -> &'static str {
         match self {
             Self::V1_3 => "1.3.16",
+            Self::V1_4_0 => "1.4.2",
             Self::V1_4 => "1.4.3",
         }
     }

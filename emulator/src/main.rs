@@ -8,7 +8,7 @@ use emulator::{router, EmulatorConfig, Fault, NomadVersion};
 
 const USAGE: &str = "usage: emulator [options]
   --port N                 port on 127.0.0.1 (0 = any free port; default 8787)
-  --nomad-version V        1.3 or 1.4 (default 1.4, i.e. 1.4.3+)
+  --nomad-version V        1.3, 1.4.0 (1.4.0 to 1.4.2) or 1.4 (default, 1.4.3+)
   --nomad-token-secs S     NOMAD access token lifetime (default 300)
   --nemo-token-secs S      NeMO token lifetime (default 86400)
   --nebula-token-secs S    Nebula token lifetime (default 7200)
@@ -40,7 +40,7 @@ fn parse() -> Result<(EmulatorConfig, u16, Option<u64>, bool), String> {
                     .next()
                     .as_deref()
                     .and_then(NomadVersion::parse)
-                    .ok_or("--nomad-version is 1.3 or 1.4")?
+                    .ok_or("--nomad-version is 1.3, 1.4.0 or 1.4")?
             }
             "--nomad-token-secs" => config.lifetimes.nomad = secs(args.next(), &arg)?,
             "--nemo-token-secs" => config.lifetimes.nemo = secs(args.next(), &arg)?,

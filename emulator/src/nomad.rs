@@ -1,6 +1,7 @@
-//! NOMAD's API as `providers.md` describes it, in two versions: 1.3 (GET or
-//! POST token, `token_type: "bearer"`, no `expires_in`) and 1.4.3+ (POST only,
-//! `grant_type=password` required, the full OIDC body).
+//! NOMAD's API as `docs/providers.md` describes it, in three versions: 1.3 (GET or
+//! POST token, `token_type: "bearer"`, no `expires_in`), 1.4.0–1.4.2 (POST only,
+//! the 1.3 answer) and 1.4.3+ (POST only, `grant_type=password` required, the
+//! full OIDC body).
 
 use std::collections::HashMap;
 
@@ -69,7 +70,7 @@ async fn token_get(
 ) -> Response {
     match state.config.nomad_version {
         // Deprecated in 1.3.17 and gone in 1.4.0: the password in the URL.
-        NomadVersion::V1_4 => method_not_allowed(),
+        NomadVersion::V1_4 | NomadVersion::V1_4_0 => method_not_allowed(),
         NomadVersion::V1_3 => {
             let (Some(username), Some(password)) = (query.get("username"), query.get("password"))
             else {
@@ -91,7 +92,9 @@ async fn token_post(State(state): State<Shared>, headers: HeaderMap, body: Body)
     } else {
         HashMap::new()
     };
-    if state.config.nomad_version == NomadVersion::V1_4 {
+    // Optional before 1.4.3, but `password` when given.
+    let required = state.config.nomad_version == NomadVersion::V1_4;
+    if required || fields.contains_key("grant_type") {
         match fields.get("grant_type").map(String::as_str) {
             None => return missing(&["body", "grant_type"]),
             Some("password") => {}
@@ -130,7 +133,9 @@ fn issue_token(state: &Shared, username: &str, password: &str) -> Response {
         lifetime,
     );
     match state.config.nomad_version {
-        NomadVersion::V1_3 => json(StatusCode::OK, json!({"access_token": token, "token_type": "bearer"})),
+        NomadVersion::V1_3 | NomadVersion::V1_4_0 => {
+            json(StatusCode::OK, json!({"access_token": token, "token_type": "bearer"}))
+        }
         NomadVersion::V1_4 => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")],

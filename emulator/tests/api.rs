@@ -182,6 +182,54 @@ async fn nomad_1_3_token_by_get_or_post_without_expires_in() {
 }
 
 #[tokio::test]
+async fn nomad_1_4_0_token_is_post_only_with_the_1_3_answer() {
+    let app = router(EmulatorConfig {
+        nomad_version: NomadVersion::V1_4_0,
+        ..Default::default()
+    });
+    let info = call(&app, "GET", "/nomad/api/v1/info", None, "", None).await;
+    assert_eq!(info.json()["version"], "1.4.2");
+    let get = call(
+        &app,
+        "GET",
+        "/nomad/api/v1/auth/token?username=ada&password=ada-demo-pw",
+        None,
+        "",
+        None,
+    )
+    .await;
+    assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED);
+    // `grant_type` may be left out, or given as `password` (what the widget sends).
+    for body in [
+        "username=ada&password=ada-demo-pw",
+        "grant_type=password&username=ada&password=ada-demo-pw",
+    ] {
+        let post = call(
+            &app,
+            "POST",
+            "/nomad/api/v1/auth/token",
+            Some(FORM),
+            body,
+            None,
+        )
+        .await;
+        assert_eq!(post.status, StatusCode::OK, "{body}");
+        assert_eq!(post.json()["token_type"], "bearer");
+        assert_eq!(post.json().as_object().unwrap().len(), 2, "no expires_in");
+    }
+    let wrong = call(
+        &app,
+        "POST",
+        "/nomad/api/v1/auth/token",
+        Some(FORM),
+        "grant_type=client_credentials&username=ada&password=ada-demo-pw",
+        None,
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
 async fn nomad_wrong_credentials_and_missing_fields() {
     let app = app();
     let wrong = call(
