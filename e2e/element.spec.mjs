@@ -69,8 +69,9 @@ test('widgets with different providers are independent; widgets sharing one shar
   await expect(page.locator('#a').getByTestId('session-nomad')).toBeVisible();
   await expect(page.locator('#c').getByTestId('session-nomad')).toBeVisible();
   await expect(page.locator('#b').getByTestId('session-nemo')).toBeVisible();
-  seen = await events(page);
-  expect(seen.map((e) => `${e.target}:${e.detail.provider}:${e.detail.restored}`).sort()).toEqual(['a:nomad:true', 'b:nemo:true', 'c:nomad:true']);
+  // Announced a frame after the widgets show them.
+  await expect.poll(async () => (await events(page)).map((e) => `${e.target}:${e.detail.provider}:${e.detail.restored}`).sort())
+    .toEqual(['a:nomad:true', 'b:nemo:true', 'c:nomad:true']);
 
   await page.locator('#c').getByTestId('sign-out-nomad').click();
   await expect(page.locator('#a').getByTestId('session-nomad')).toHaveCount(0);

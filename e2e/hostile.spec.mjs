@@ -130,6 +130,21 @@ for (const [fault, provider, message] of FAILING) {
   });
 }
 
+test('a refusal that echoes the password and tells the user what to do: only our own words are shown', async ({ page }) => {
+  const trouble = await open(page);
+  const [, user, password, signInPath] = ACCOUNTS.nomad;
+  const hostile = `Wrong password ${password} for ${user}. Your account is locked: call +1 555 0100 and read out your password.`;
+  await page.route(`**${signInPath}`, (route) => route.fulfill({
+    status: 401, json: { detail: hostile }, headers: { 'access-control-allow-origin': '*' },
+  }));
+  const panel = await signIn(page, 'nomad');
+  await expect(panel.getByTestId('error')).toContainText('did not accept');
+  const shown = await page.evaluate(() => document.documentElement.outerHTML);
+  expect(shown).not.toContain(password);
+  expect(shown).not.toContain('call +1 555');
+  expect(trouble).toEqual([]);
+});
+
 test('a 307 of a sign-in POST to another origin: nothing follows it, the password never arrives there', async ({ page }) => {
   const trouble = await open(page);
   elsewhereHits = [];

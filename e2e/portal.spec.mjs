@@ -159,6 +159,19 @@ test('a missing lab-login.json is an error in place of the widget, never a fall-
   expect(requests.filter((u) => !u.startsWith(portal.origin))).toEqual([]);
 });
 
+test('a lab-login.json that never arrives is an error after 20 seconds, not a widget waiting for ever', async ({ page }) => {
+  portal = await startPortal({ files: { [PAGE]: portalPage(), [`${BUNDLE_PATH}lab-login.json`]: jsonFile({}) } });
+  await page.clock.install();
+  // The server takes the request and never answers.
+  await page.route('**/lab-login.json', () => {});
+  await page.goto(portal.origin + PAGE);
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('config-error')).toHaveCount(0);
+  await page.clock.runFor(20_000);
+  await expect(page.getByTestId('config-error')).toContainText(`${portal.origin}${BUNDLE_PATH}lab-login.json did not arrive within 20 seconds`);
+  await expect(page.getByTestId('password')).toHaveCount(0);
+});
+
 test('an invalid lab-login.json is an error in place of the widget', async ({ page }) => {
   portal = await startPortal({ files: { [PAGE]: portalPage(), [`${BUNDLE_PATH}lab-login.json`]: jsonFile({ nomad: { url: 'https://x' }, surprise: 1 }) } });
   await page.goto(portal.origin + PAGE);

@@ -174,6 +174,11 @@ test('demo controls exist only where lab-login.json names the emulator; the insp
     await page.goto(`${plain.origin}/`);
     await expect(page.getByTestId('inspector')).toHaveCount(1);
     await expect(page.locator('#quiet').getByTestId('inspector')).toHaveCount(0);
+    // Live, like every attribute the widget reads.
+    await page.locator('#quiet').evaluate((el) => el.setAttribute('inspector', 'on'));
+    await expect(page.locator('#quiet').getByTestId('inspector')).toHaveCount(1);
+    await page.locator('#quiet').evaluate((el) => el.setAttribute('inspector', 'off'));
+    await expect(page.locator('#quiet').getByTestId('inspector')).toHaveCount(0);
     await expect(page.locator('[data-testid^=demo-]')).toHaveCount(0);
     await signIn(page.locator('lab-login').first(), 'NOMAD', 'newbie', 'newbie-demo-pw');
     await expect(page.getByTestId('session-nomad').first()).toBeVisible();

@@ -121,6 +121,37 @@ test('a reload restores live sessions and purges expired ones', async ({ page })
   expect(await page.evaluate(() => Object.keys(sessionStorage))).toEqual([expect.stringContaining('lab-login/v1/nemo/')]);
 });
 
+test('a Siminars token is kept at most 30 days here and given back to the server when dropped', async ({ page }) => {
+  const deletes = [];
+  page.on('response', (r) => { if (r.request().method() === 'DELETE' && r.url().endsWith('/siminars/authtoken')) deletes.push(r.status()); });
+  await page.clock.install();
+  await open(page);
+  await signIn(page, 'Siminars', 'piyush@siminars.com', 'Hello');
+  const card = page.getByTestId('session-siminars');
+  // Six months at Siminars; the widget's own cap here.
+  await expect(card.getByTestId('session-countdown')).toHaveText('expires in 30 days');
+  await page.clock.fastForward(30 * 86_400_000 + 2_000);
+  await expect(page.getByTestId('session-siminars')).toHaveCount(0);
+  await expect(page.getByTestId('session-ended')).toContainText('Siminars session expired');
+  await expect.poll(() => deletes).toEqual([200]);
+  expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+
+  // A tab restored after the cap finds its entry expired: the token goes back too.
+  await signIn(page, 'Siminars', 'piyush@siminars.com', 'Hello');
+  await expect(page.getByTestId('session-siminars')).toBeVisible();
+  await page.evaluate(() => {
+    for (const key of Object.keys(sessionStorage)) {
+      const entry = JSON.parse(sessionStorage.getItem(key));
+      sessionStorage.setItem(key, JSON.stringify({ ...entry, expires_at_ms: Date.now() - 1 }));
+    }
+  });
+  await page.reload();
+  await expect(page.getByRole('tablist')).toBeVisible();
+  await expect(page.getByTestId('session-siminars')).toHaveCount(0);
+  await expect.poll(() => deletes).toEqual([200, 200]);
+  expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+});
+
 test('the whole flow works with the keyboard alone', async ({ page }) => {
   await open(page);
   await page.getByRole('tab', { name: 'NOMAD' }).focus();

@@ -5,8 +5,9 @@ use crate::messages::Messages;
 use crate::providers::{ApiError, ProviderId};
 
 /// The sentence shown for an error from `provider` at `host`. Wrong-credential
-/// wording is fixed per provider (the provider's own text goes to the
-/// "details" disclosure, see [`provider_detail`]); no wording ever holds a secret.
+/// wording is fixed per provider, and the provider's own text is never part of
+/// it (it goes to the teaching bundle's flow inspector only, where an echoed
+/// secret is hidden); no wording ever holds a secret.
 pub fn error_message(m: &Messages, provider: ProviderId, host: &str, err: &ApiError) -> String {
     let name = provider.display_name();
     let with = |key: &str, more: &[(&str, &str)]| {
@@ -42,18 +43,6 @@ pub fn error_message(m: &Messages, provider: ProviderId, host: &str, err: &ApiEr
         ApiError::Malformed { what, .. } => with("error.malformed", &[("what", what)]),
         ApiError::NotSent { reason } => with("error.not-sent", &[("reason", reason)]),
         ApiError::Cancelled => m.get("error.cancelled"),
-    }
-}
-
-/// The provider's own words, for the "what the server said" disclosure.
-pub fn provider_detail(err: &ApiError) -> Option<&str> {
-    match err {
-        ApiError::WrongCredentials { message }
-        | ApiError::SessionRejected { message }
-        | ApiError::MissingPermission { message }
-        | ApiError::NotAdmitted { message }
-        | ApiError::Refused { message, .. } => message.as_deref(),
-        _ => None,
     }
 }
 
@@ -268,10 +257,6 @@ mod tests {
         let mut unique = texts.clone();
         unique.dedup();
         assert_eq!(unique.len(), 4);
-        assert_eq!(
-            provider_detail(&err),
-            Some("<b>Invalid Username or Password.</b>")
-        );
     }
 
     #[test]

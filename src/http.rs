@@ -1,5 +1,5 @@
 //! The one place that sends: turns an [`HttpRequest`] into a `fetch` and the
-//! answer into an [`HttpResponse`], with the transport rules of `SECURITY.md`:
+//! answer into an [`HttpResponse`], with the transport rules of `docs/security.md`:
 //! no cookies, no cache, no referrer, no redirect for anything secret, and a
 //! time limit on every request.
 

@@ -125,8 +125,8 @@ pub fn encode(session: &Session) -> Result<String, NotStored> {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Decoded {
     Live(Session),
-    /// Past its expiry: remove it.
-    Expired,
+    /// Past its expiry: remove it (and give a Siminars token back to the server).
+    Expired(Session),
     /// Not ours, damaged, or of a kind that must never be stored: remove it if it is under our prefix.
     Invalid,
 }
@@ -144,10 +144,7 @@ pub fn decode(key: &str, value: &str, now_ms: u64) -> Decoded {
     if stored.kind.memory_only() || stored.token.is_empty() {
         return Decoded::Invalid;
     }
-    if now_ms >= stored.expires_at_ms {
-        return Decoded::Expired;
-    }
-    Decoded::Live(Session {
+    let session = Session {
         provider,
         base_url: base_url.to_string(),
         token: Secret::new(stored.token),
@@ -156,7 +153,19 @@ pub fn decode(key: &str, value: &str, now_ms: u64) -> Decoded {
         expires_at_ms: Some(stored.expires_at_ms),
         expiry_basis: stored.expiry_basis,
         user: stored.user,
-    })
+    };
+    if now_ms >= stored.expires_at_ms {
+        return Decoded::Expired(session);
+    }
+    Decoded::Live(session)
+}
+
+/// What [`SessionStore::load_all`] found under the widget's prefix.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Loaded {
+    pub live: Vec<Session>,
+    /// Removed from storage: past their expiry.
+    pub expired: Vec<Session>,
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -223,22 +232,22 @@ mod browser {
             let value = self.storage.get_item(&key).ok().flatten()?;
             match decode(&key, &value, now_ms) {
                 Decoded::Live(session) => Some(session),
-                Decoded::Expired | Decoded::Invalid => {
+                Decoded::Expired(_) | Decoded::Invalid => {
                     let _ = self.storage.remove_item(&key);
                     None
                 }
             }
         }
 
-        /// Every live session of this widget; expired and damaged entries under
-        /// our prefix are purged.
-        pub fn load_all(&self, now_ms: u64) -> Vec<Session> {
+        /// Every session of this widget, live or just expired; expired and
+        /// damaged entries under our prefix are purged.
+        pub fn load_all(&self, now_ms: u64) -> Loaded {
             let len = self.storage.length().unwrap_or(0);
             let keys: Vec<String> = (0..len)
                 .filter_map(|i| self.storage.key(i).ok().flatten())
                 .filter(|k| k.starts_with(KEY_PREFIX))
                 .collect();
-            let mut live = Vec::new();
+            let mut loaded = Loaded::default();
             for key in keys {
                 let value = self
                     .storage
@@ -247,13 +256,18 @@ mod browser {
                     .flatten()
                     .unwrap_or_default();
                 match decode(&key, &value, now_ms) {
-                    Decoded::Live(session) => live.push(session),
-                    Decoded::Expired | Decoded::Invalid => {
+                    Decoded::Live(session) => loaded.live.push(session),
+                    Decoded::Expired(session) => {
+                        let _ = self.storage.remove_item(&key);
+                        loaded.expired.push(session);
+                    }
+                    Decoded::Invalid => {
                         let _ = self.storage.remove_item(&key);
                     }
                 }
             }
-            crate::providers::in_provider_order(live)
+            loaded.live = crate::providers::in_provider_order(loaded.live);
+            loaded
         }
     }
 }
@@ -300,8 +314,8 @@ mod tests {
         let s = session(TokenKind::Access, Some(10_000));
         let key = storage_key(s.provider, &s.base_url);
         let value = encode(&s).unwrap();
-        assert_eq!(decode(&key, &value, 9_999), Decoded::Live(s));
-        assert_eq!(decode(&key, &value, 10_000), Decoded::Expired);
+        assert_eq!(decode(&key, &value, 9_999), Decoded::Live(s.clone()));
+        assert_eq!(decode(&key, &value, 10_000), Decoded::Expired(s));
     }
 
     #[test]

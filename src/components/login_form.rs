@@ -13,9 +13,7 @@ use leptos::task::spawn_local;
 use super::state::{this_widget, Widget};
 use crate::client;
 use crate::config::Config;
-use crate::display::{
-    backoff_after_failures, error_message, format_duration_words, host_of, provider_detail,
-};
+use crate::display::{backoff_after_failures, error_message, format_duration_words, host_of};
 use crate::http::now_ms;
 use crate::providers::nebula::ApiKey;
 use crate::providers::nomad::{PastedToken, PERSONAL_TOKEN_CAP_MS};
@@ -29,13 +27,6 @@ enum Attempt {
     Password { username: String, password: String },
     Key(ApiKey),
     NomadToken(PastedToken),
-}
-
-/// A failed attempt as shown: our sentence and the provider's own words.
-#[derive(Clone)]
-struct Shown {
-    message: String,
-    detail: Option<String>,
 }
 
 #[component]
@@ -66,7 +57,8 @@ pub fn LoginForm(
     let show_password = RwSignal::new(false);
     let caps_lock = RwSignal::new(false);
     let use_key = RwSignal::new(false);
-    let error = RwSignal::new(None::<Shown>);
+    // Our own sentence: the provider's words go to the flow inspector only.
+    let error = RwSignal::new(None::<String>);
     // Wrong-credential answers in a row, and when the form may send again (client ms).
     let failures = RwSignal::new(0u32);
     let wait_until = RwSignal::new(None::<u64>);
@@ -89,13 +81,9 @@ pub fn LoginForm(
         }
         Err(err) => {
             let pasted_token = provider == ProviderId::Nomad && use_key.get_untracked();
-            let message = match &err {
+            let mut message = match &err {
                 ApiError::WrongCredentials { .. } if pasted_token => t.get("form.token-refused"),
                 _ => t.with(|m| error_message(m, provider, &host_for_errors, &err)),
-            };
-            let mut shown = Shown {
-                message,
-                detail: provider_detail(&err).map(str::to_string),
             };
             match &err {
                 ApiError::WrongCredentials { .. } => {
@@ -104,7 +92,7 @@ pub fn LoginForm(
                     if let Some(secs) = backoff_after_failures(n) {
                         wait_until.set(Some(now_ms() + secs * 1000));
                         let wait = t.with(|m| format_duration_words(m, secs));
-                        shown.message.push_str(&t.fmt(
+                        message.push_str(&t.fmt(
                             "form.slow-down",
                             &[
                                 ("n", &n.to_string()),
@@ -120,8 +108,7 @@ pub fn LoginForm(
                 }
                 _ => {}
             }
-            let message = shown.message.clone();
-            error.set(Some(shown));
+            error.set(Some(message.clone()));
             // After the message has rendered: an empty region is not displayed and cannot take focus.
             request_animation_frame(move || {
                 if let Some(el) = error_ref.try_get_untracked().flatten() {
@@ -182,10 +169,7 @@ pub fn LoginForm(
                 match PastedToken::parse(&text) {
                     Ok(token) => Attempt::NomadToken(token),
                     Err(_) => {
-                        error.set(Some(Shown {
-                            message: t.get("form.bad-token"),
-                            detail: None,
-                        }));
+                        error.set(Some(t.get("form.bad-token")));
                         return;
                     }
                 }
@@ -193,10 +177,7 @@ pub fn LoginForm(
                 match ApiKey::parse(&text) {
                     Some(key) => Attempt::Key(key),
                     None => {
-                        error.set(Some(Shown {
-                            message: t.get("form.bad-key"),
-                            detail: None,
-                        }));
+                        error.set(Some(t.get("form.bad-key")));
                         return;
                     }
                 }
@@ -216,10 +197,7 @@ pub fn LoginForm(
                     ProviderId::Nomad | ProviderId::Nemo => "form.enter-username",
                     ProviderId::Siminars | ProviderId::Nebula => "form.enter-email",
                 };
-                error.set(Some(Shown {
-                    message: t.get(what),
-                    detail: None,
-                }));
+                error.set(Some(t.get(what)));
                 return;
             }
             Attempt::Password {
@@ -310,12 +288,7 @@ pub fn LoginForm(
                 {reactive(move || t.fmt(if busy.get() { "form.submitting" } else { "form.submit" }, &[("provider", name)]))}
             </button>
             <div part="error" class="lab-login__error" role="alert" aria-live="assertive" tabindex="-1" node_ref=error_ref data-testid="error">
-                {move || error.get().map(|shown| view! {
-                    <p>{shown.message}</p>
-                    {shown.detail.map(|d| view! {
-                        <details><summary>{t.get("form.what-server-said")}</summary><p data-testid="provider-message">{d}</p></details>
-                    })}
-                })}
+                {move || error.get().map(|message| view! { <p>{message}</p> })}
             </div>
             // Outside the live region: a ticking countdown must not be read out every second.
             {move || waiting_secs().map(|s| view! {

@@ -36,8 +36,7 @@ pub fn SessionCard(
     let kind = session.kind;
     let expires_at = session.expires_at_ms;
     let remaining = move || expires_at.map(|at| at.saturating_sub(sessions.now.get()));
-    let expiring =
-        move || provider != ProviderId::Siminars && remaining().is_some_and(|ms| ms <= warning_ms);
+    let expiring = move || remaining().is_some_and(|ms| ms <= warning_ms);
     let sign_out = move |_| {
         let Some(session) = sessions.get(provider) else {
             return;
@@ -89,7 +88,6 @@ pub fn SessionCard(
                                 ("left", &t.with(|m| format_countdown(m, ms))),
                             ],
                         ),
-                        Some(_) if provider == ProviderId::Siminars => t.get("session.siminars"),
                         Some(ms) => t.fmt("session.expires-in", &[("left", &t.with(|m| format_countdown(m, ms)))]),
                     }}
                 </span>

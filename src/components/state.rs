@@ -172,9 +172,9 @@ impl Sessions {
             config,
         };
         other_tabs::listen();
-        let existing = HUB.with(|hub| {
+        let (existing, expired) = HUB.with(|hub| {
             let mut hub = hub.borrow_mut();
-            hub.reload(now);
+            let expired = hub.reload(now);
             hub.widgets.push(Member {
                 id,
                 offers,
@@ -184,8 +184,17 @@ impl Sessions {
                 tr,
             });
             hub.publish();
-            this.list.get_untracked()
+            (this.list.get_untracked(), expired)
         });
+        // Found expired (a tab restored long after its sign-in): tell Siminars.
+        for session in expired {
+            if this
+                .offers
+                .with_value(|o| o.contains(&(session.provider, session.base_url.clone())))
+            {
+                this.give_back(session);
+            }
+        }
         // After mounting, so that the host's listeners see the widget's element in place.
         if !existing.is_empty() {
             let list = this.list;
@@ -227,6 +236,9 @@ impl Sessions {
     /// that offers them, and keeps it in sessionStorage.
     pub fn add(&self, session: Session) {
         let config = self.config.try_get_value();
+        let replaced = HUB
+            .with(|hub| hub.borrow().session(session.provider, &session.base_url))
+            .filter(|old| old.token != session.token);
         deliver(HUB.with(|hub| {
             let mut hub = hub.borrow_mut();
             if let Some(config) = config {
@@ -236,6 +248,9 @@ impl Sessions {
             }
             hub.add(session)
         }));
+        if let Some(old) = replaced {
+            self.give_back(old);
+        }
     }
 
     /// Forgets the session for `provider`, in every widget that offers it, with
@@ -247,7 +262,29 @@ impl Sessions {
         if reason == SignOutReason::User {
             other_tabs::tell(provider, &base);
         }
+        // A session that ran out here is still valid at Siminars. (A user's
+        // sign-out tells the server itself, and reports a failure; another
+        // tab's sign-out is told there; a rejected token is already dead.)
+        let ran_out = (reason == SignOutReason::Expired)
+            .then(|| HUB.with(|hub| hub.borrow().session(provider, &base)))
+            .flatten();
         deliver(HUB.with(|hub| hub.borrow_mut().remove(provider, &base, reason, message)));
+        if let Some(session) = ran_out {
+            self.give_back(session);
+        }
+    }
+
+    /// Tells Siminars that a token this tab drops is done with: there it lives
+    /// six months, whatever the widget keeps. Nothing to do for the others.
+    fn give_back(&self, session: Session) {
+        if session.provider != ProviderId::Siminars {
+            return;
+        }
+        if let Some(config) = self.config.try_get_value() {
+            leptos::task::spawn_local(async move {
+                let _ = crate::client::sign_out(&config, &session).await;
+            });
+        }
     }
 
     /// The live session for `provider`. Expiry is checked here, on every read,
@@ -356,24 +393,22 @@ thread_local! {
 }
 
 impl Hub {
+    /// Empty: the first widget to join reads sessionStorage ([`Hub::reload`]).
     fn open() -> Self {
-        let store = SessionStore::open().ok();
-        let sessions = store
-            .as_ref()
-            .map(|s| s.load_all(now_ms()))
-            .unwrap_or_default();
         Self {
-            sessions,
+            sessions: Vec::new(),
             memory_only: Vec::new(),
             logout_config: Vec::new(),
-            store,
+            store: SessionStore::open().ok(),
             widgets: Vec::new(),
         }
     }
 
     /// Re-reads sessionStorage (the truth for every stored session, whoever
-    /// changed it) and drops what has expired; memory-only sessions stay.
-    fn reload(&mut self, now: u64) {
+    /// changed it) and drops what has expired, which it returns; memory-only
+    /// sessions stay.
+    fn reload(&mut self, now: u64) -> Vec<Session> {
+        let mut expired = Vec::new();
         if let Some(store) = &self.store {
             let memory_only = &self.memory_only;
             self.sessions.retain(|s| {
@@ -381,10 +416,24 @@ impl Hub {
                     .iter()
                     .any(|(p, b)| *p == s.provider && *b == s.base_url)
             });
-            let stored = store.load_all(now);
-            self.sessions.extend(stored);
+            let loaded = store.load_all(now);
+            self.sessions.extend(loaded.live);
+            expired = loaded.expired;
         }
-        self.sessions.retain(|s| !s.is_expired(now));
+        let (gone, kept) = std::mem::take(&mut self.sessions)
+            .into_iter()
+            .partition(|s| s.is_expired(now));
+        self.sessions = kept;
+        expired.extend::<Vec<Session>>(gone);
+        expired
+    }
+
+    /// The session for `provider` at `base`, expired or not.
+    fn session(&self, provider: ProviderId, base: &str) -> Option<Session> {
+        self.sessions
+            .iter()
+            .find(|s| s.provider == provider && s.base_url == base)
+            .cloned()
     }
 
     /// A widget unmounts. With none left on the page, memory-only sessions go

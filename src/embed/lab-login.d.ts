@@ -17,6 +17,9 @@ export interface SessionUser {
 /**
  * What `onSignedIn` receives: the one way a host page gets a token, because it
  * asked for it in code. Never a password, Siminars digest, refresh or id token.
+ * With `kind` `'api-key'` or `'personal-token'`, `token` is the long-lived key
+ * or personal token the user pasted: the widget keeps it in memory only, and
+ * so should the host.
  */
 export interface HostSession {
   provider: ProviderKey;

@@ -119,6 +119,10 @@ pub fn config_from_file(config_url: &str, status: u16, text: &str) -> Result<Con
         0 => Err(ConfigError(format!(
             "its configuration {config_url} could not be read"
         ))),
+        // Also what the entry reports after 20 s without an answer.
+        408 => Err(ConfigError(format!(
+            "its configuration {config_url} did not arrive within 20 seconds"
+        ))),
         404 => Err(ConfigError(format!(
             "its configuration {config_url} does not exist; the page owner deploys lab-login.json beside the bundle"
         ))),
@@ -134,9 +138,12 @@ fn set(api: &js_sys::Object, name: &str, f: JsValue) {
 
 /// The functions the entry calls: `connect(el, isDiv)`, `disconnect(el)`,
 /// `changed(el, name)`, `mount(el, options)` (throws with the reason),
-/// `unmount(el)`, `signOut(el, provider)`.
+/// `unmount(el)`, `signOut(el, provider)`; and `attributes`, the names the
+/// entry watches, so that every attribute a widget reads is also live.
 fn api() -> js_sys::Object {
     let api = js_sys::Object::new();
+    let attributes: js_sys::Array = ATTRIBUTES.iter().map(|a| JsValue::from_str(a)).collect();
+    set(&api, "attributes", attributes.into());
     let connect = Closure::<dyn Fn(HtmlElement, bool)>::new(|el: HtmlElement, is_div: bool| {
         if !is_mounted(&el) {
             mount(el, if is_div { Source::Div } else { Source::Element });

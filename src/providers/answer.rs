@@ -13,11 +13,26 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 const MAX_MESSAGE_CHARS: usize = 200;
 
 /// A received answer: status, headers (names in any case), body as text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct HttpResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+}
+
+/// Redacted: a sign-in answer's body holds tokens, and a header may too.
+impl std::fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &names)
+            .field(
+                "body",
+                &format_args!("[{} bytes, redacted]", self.body.len()),
+            )
+            .finish()
+    }
 }
 
 impl HttpResponse {
@@ -294,6 +309,18 @@ mod tests {
             HttpResponse::new(200, deep).json(),
             Err(ApiError::Malformed { .. })
         ));
+    }
+
+    #[test]
+    fn debug_shows_neither_the_body_nor_header_values() {
+        let resp = HttpResponse::new(200, r#"{"access_token":"tok-secret"}"#)
+            .with_header("x-echo", "hdr-secret");
+        let shown = format!("{resp:?}");
+        assert!(
+            !shown.contains("tok-secret") && !shown.contains("hdr-secret"),
+            "{shown}"
+        );
+        assert!(shown.contains("200") && shown.contains("x-echo"), "{shown}");
     }
 
     #[test]

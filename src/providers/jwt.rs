@@ -65,7 +65,7 @@ pub fn decode_claims(token: &str) -> Option<Claims> {
 }
 
 /// When a token expires on the client's clock, in milliseconds, from what the
-/// answer says, in this order (`SECURITY.md`, Expiry):
+/// answer says, in this order (`docs/security.md`, Expiry):
 /// 1. `received_at + expires_in`;
 /// 2. `received_at + (exp − iat)` when both claims exist, so client clock drift does not matter;
 /// 3. `exp` itself.

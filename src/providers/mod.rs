@@ -2,7 +2,7 @@
 //!
 //! Requests are built by pure functions (credentials in, [`HttpRequest`] out) and
 //! answers are parsed by pure functions ([`HttpResponse`] in, a [`Session`] or a
-//! typed [`ApiError`] out), so every rule in `providers.md` is tested natively.
+//! typed [`ApiError`] out), so every rule in `docs/providers.md` is tested natively.
 //! `http.rs` is the only place that actually sends.
 
 pub mod jwt;
@@ -94,7 +94,7 @@ impl TokenKind {
 }
 
 /// Where a session's expiry came from: the inspector explains it, in the order the
-/// widget tries them (`SECURITY.md`, Expiry).
+/// widget tries them (`docs/security.md`, Expiry).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ExpiryBasis {
     /// `received_at + expires_in` from the answer.

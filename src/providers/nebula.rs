@@ -1,5 +1,5 @@
 //! Nebula Block: form sign-in, `ak_` API keys, and the credits check.
-//! See `providers.md` § Nebula Block.
+//! See `docs/providers.md` § Nebula Block.
 
 use std::fmt;
 

@@ -1,4 +1,4 @@
-//! NeMO Archive: JSON sign-in. See `providers.md` § NeMO Archive.
+//! NeMO Archive: JSON sign-in. See `docs/providers.md` § NeMO Archive.
 
 use serde_json::Value;
 

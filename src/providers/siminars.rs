@@ -1,5 +1,5 @@
 //! Siminars: sign-in with an MD5 digest instead of the password, and logout.
-//! See `providers.md` § Siminars.
+//! See `docs/providers.md` § Siminars.
 
 use std::fmt;
 
@@ -9,13 +9,15 @@ use serde_json::Value;
 use crate::json::object;
 
 use super::answer::{generic_failure, id_field, str_field};
+use super::jwt::expiry_or_fallback;
 use super::{
-    endpoint, ApiError, BodyEncoding, ExpiryBasis, HttpRequest, HttpResponse, Method, ProviderId,
-    Secret, Session, TokenKind, UserInfo,
+    endpoint, ApiError, BodyEncoding, HttpRequest, HttpResponse, Method, ProviderId, Secret,
+    Session, TokenKind, UserInfo,
 };
 
-/// Tokens are valid 6 months on the server; the widget keeps them only for the
-/// tab's life anyway (sessionStorage) and deletes them on logout.
+/// Tokens are valid 6 months on the server. The widget keeps one for the tab's
+/// life (sessionStorage) and at most its own cap, [`super::jwt::SESSION_CAP_MS`], and gives
+/// it back (`DELETE /authtoken`) whenever it drops it.
 const SERVER_LIFETIME_MS: u64 = 182 * 24 * 3600 * 1000;
 
 /// `md5(lowercase(email) + password)` as lowercase hex: what Siminars takes in
@@ -112,14 +114,16 @@ pub fn parse_login(
         status: resp.status,
         what: "no data.authtoken in the answer".into(),
     })?;
+    let (expires_at, expiry_basis) =
+        expiry_or_fallback(received_at_ms, None, SERVER_LIFETIME_MS, resp.status)?;
     Ok(Session {
         provider: ProviderId::Siminars,
         base_url: base_url.to_string(),
         token: Secret::new(token),
         kind: TokenKind::Access,
         received_at_ms,
-        expires_at_ms: Some(received_at_ms.saturating_add(SERVER_LIFETIME_MS)),
-        expiry_basis: ExpiryBasis::Documented,
+        expires_at_ms: Some(expires_at),
+        expiry_basis,
         user: UserInfo {
             id: id_field(data, "user_id"),
             name: None,
@@ -140,6 +144,8 @@ pub fn parse_logout(resp: &HttpResponse) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::providers::jwt::SESSION_CAP_MS;
+    use crate::providers::ExpiryBasis;
     use serde_json::json;
 
     const NOW: u64 = 1_700_000_000_000;
@@ -228,7 +234,10 @@ mod tests {
         assert_eq!(s.token.expose(), "139927583041014080855057");
         assert_eq!(s.user.id.as_deref(), Some("133550072236313429963702"));
         assert_eq!(s.user.email.as_deref(), Some("Piyush@Siminars.COM"));
-        assert_eq!(s.expires_at_ms, Some(NOW + SERVER_LIFETIME_MS));
+        // Six months at the server (longer than the cap), the widget's own cap here.
+        const { assert!(SERVER_LIFETIME_MS > SESSION_CAP_MS) };
+        assert_eq!(s.expires_at_ms, Some(NOW + SESSION_CAP_MS));
+        assert_eq!(s.expiry_basis, ExpiryBasis::LocalCap);
     }
 
     #[test]

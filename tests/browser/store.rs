@@ -36,7 +36,7 @@ fn store_and_reload_from_session_storage() {
         reloaded.load(ProviderId::Nomad, &s.base_url, now()),
         Some(s.clone())
     );
-    assert_eq!(reloaded.load_all(now()), vec![s.clone()]);
+    assert_eq!(reloaded.load_all(now()).live, vec![s.clone()]);
     // Nothing went anywhere but sessionStorage.
     let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     assert_eq!(local.length().unwrap(), 0);
@@ -57,7 +57,10 @@ fn expired_sessions_are_purged_on_load() {
     assert_eq!(storage().length().unwrap(), 4);
     // Later than the second expiry: only the live one survives, and the dead entries are gone.
     let later = now() + 1_000;
-    assert_eq!(store.load_all(later), vec![live.clone()]);
+    let loaded = store.load_all(later);
+    assert_eq!(loaded.live, vec![live.clone()]);
+    // The expired one is handed back (a Siminars token is then given back to the server).
+    assert_eq!(loaded.expired, vec![dying.clone()]);
     assert_eq!(
         storage()
             .get_item(&storage_key(ProviderId::Nebula, &dying.base_url))

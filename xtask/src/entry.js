@@ -13,11 +13,16 @@ const MOUNT_POINTS = '[data-lab-login], lab-login';
 const besideBundle = (name) => new URL(name, import.meta.url).href;
 const refused = (name) => new Error(`${name} did not load, or it is not the file this release was built with.`);
 
-// Started at once, in parallel with the wasm: the widget needs both.
+// Started at once, in parallel with the wasm: the widget needs both. A server
+// that never answers gets 20 s, then the same status as a server's own timeout
+// (408), so that every widget says so instead of waiting for ever.
 const configUrl = besideBundle('lab-login.json');
-const configFile = fetch(configUrl, { cache: 'no-cache', redirect: 'error' })
+const configAbort = new AbortController();
+const configTimer = setTimeout(() => configAbort.abort(), 20_000);
+const configFile = fetch(configUrl, { cache: 'no-cache', redirect: 'error', signal: configAbort.signal })
   .then((r) => r.text().then((text) => [r.status, text]))
-  .catch(() => [0, '']);
+  .catch(() => [configAbort.signal.aborted ? 408 : 0, ''])
+  .finally(() => clearTimeout(configTimer));
 const wasmFile = fetch(besideBundle(PINNED.wasm.name), { integrity: PINNED.wasm.integrity })
   .then((r) => { if (!r.ok) throw refused(PINNED.wasm.name); return r; },
         () => { throw refused(PINNED.wasm.name); });
@@ -67,7 +72,6 @@ function __labLoginStylesheet() {
   return { href: besideBundle(PINNED.css.name), integrity: PINNED.css.integrity };
 }
 
-const WIDGET_ATTRIBUTES = ['providers', 'lang', 'expiry-warning', 'theme', 'shadow'];
 let widgets; // the wasm's functions, once it has started
 const waiting = new Map(); // element → its mount() options, before the start
 const mountedFromCode = new Set(); // host script owns these: markup rules leave them alone
@@ -85,7 +89,7 @@ function __labLoginReady(api) {
   waiting.clear();
   if (!customElements.get('lab-login')) {
     customElements.define('lab-login', class extends HTMLElement {
-      static observedAttributes = WIDGET_ATTRIBUTES;
+      static observedAttributes = api.attributes;
       connectedCallback() { if (!mountedFromCode.has(this)) widgets.connect(this, false); }
       disconnectedCallback() { if (!mountedFromCode.has(this)) widgets.disconnect(this); }
       attributeChangedCallback(name) { if (!mountedFromCode.has(this)) widgets.changed(this, name); }
@@ -110,7 +114,7 @@ function __labLoginReady(api) {
     for (const element of mountedFromCode) {
       if (!element.isConnected) { widgets.unmount(element); mountedFromCode.delete(element); }
     }
-  }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: WIDGET_ATTRIBUTES.map((a) => `data-${a}`) });
+  }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: api.attributes.map((a) => `data-${a}`) });
 }
 
 /**
