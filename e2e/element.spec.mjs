@@ -80,6 +80,36 @@ test('widgets with different providers are independent; widgets sharing one shar
   expect(seen.map((e) => `${e.target}:${e.detail.provider}:${e.detail.reason}`).sort()).toEqual(['a:nomad:user', 'c:nomad:user']);
 });
 
+test('an expired Siminars token waits in storage for a page whose widget can give it back', async ({ page }) => {
+  const deletes = [];
+  page.on('request', (r) => { if (r.method() === 'DELETE' && r.url().endsWith('/siminars/authtoken')) deletes.push(r.url()); });
+  await open(page, '<lab-login id="s" providers="siminars"></lab-login>', {
+    files: { '/nomad-only/': portalPage({ body: '<lab-login id="n" providers="nomad"></lab-login>' }) },
+  });
+  await signIn(page.locator('#s'), 'siminars');
+  // As a tab restored after the widget's cap finds it.
+  await page.evaluate(() => {
+    for (const key of Object.keys(sessionStorage)) {
+      sessionStorage.setItem(key, JSON.stringify({ ...JSON.parse(sessionStorage.getItem(key)), expires_at_ms: Date.now() - 1 }));
+    }
+  });
+  // A page of the same site with a NOMAD widget only: it cannot reach Siminars, so it leaves the entry alone.
+  await page.goto(`${portal.origin}/nomad-only/`);
+  await expect(page.locator('#n').getByRole('tab', { name: 'NOMAD' })).toBeVisible();
+  expect(await page.evaluate(() => sessionStorage.length)).toBe(1);
+  expect(deletes).toEqual([]);
+  // Back on a page that offers Siminars: given back once, and forgotten.
+  await page.goto(portal.origin + PAGE);
+  await expect(page.locator('#s').getByRole('tab', { name: 'Siminars' })).toBeVisible();
+  await expect.poll(() => deletes.length).toBe(1);
+  await expect(page.locator('#s').getByTestId('session-siminars')).toHaveCount(0);
+  expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  await page.reload();
+  await expect(page.locator('#s').getByRole('tab', { name: 'Siminars' })).toBeVisible();
+  await page.waitForTimeout(300);
+  expect(deletes.length).toBe(1);
+});
+
 test('a widget added late mounts; a removed one unmounts and leaves no timer or request', async ({ page }) => {
   await open(page, '<section id="slot"></section>');
   await page.waitForFunction(() => customElements.get('lab-login'));

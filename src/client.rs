@@ -105,7 +105,7 @@ pub async fn nebula_credits(config: &Config, session: &Session) -> Result<f64, A
 /// Tells the server a token is done with, where the provider has a logout
 /// (Siminars tokens otherwise live 6 months). Other providers' tokens just expire.
 pub async fn sign_out(config: &Config, session: &Session) -> Result<(), ApiError> {
-    if session.provider != ProviderId::Siminars {
+    if !session.provider.has_logout() {
         return Ok(());
     }
     let request = siminars_client(config)?.logout_request(&session.token);

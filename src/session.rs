@@ -164,8 +164,9 @@ pub fn decode(key: &str, value: &str, now_ms: u64) -> Decoded {
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Loaded {
     pub live: Vec<Session>,
-    /// Removed from storage: past their expiry.
-    pub expired: Vec<Session>,
+    /// Past their expiry, of a provider with a logout: still stored, until the
+    /// caller has given the token back and removed the entry.
+    pub to_give_back: Vec<Session>,
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -239,8 +240,9 @@ mod browser {
             }
         }
 
-        /// Every session of this widget, live or just expired; expired and
-        /// damaged entries under our prefix are purged.
+        /// Every live session of this widget, and the expired ones whose token
+        /// must still be given back; other expired and damaged entries under
+        /// our prefix are purged.
         pub fn load_all(&self, now_ms: u64) -> Loaded {
             let len = self.storage.length().unwrap_or(0);
             let keys: Vec<String> = (0..len)
@@ -257,11 +259,10 @@ mod browser {
                     .unwrap_or_default();
                 match decode(&key, &value, now_ms) {
                     Decoded::Live(session) => loaded.live.push(session),
-                    Decoded::Expired(session) => {
-                        let _ = self.storage.remove_item(&key);
-                        loaded.expired.push(session);
+                    Decoded::Expired(session) if session.provider.has_logout() => {
+                        loaded.to_give_back.push(session);
                     }
-                    Decoded::Invalid => {
+                    Decoded::Expired(_) | Decoded::Invalid => {
                         let _ = self.storage.remove_item(&key);
                     }
                 }

@@ -48,7 +48,7 @@ impl NomadVersion {
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "1.3" | "1.3.16" => Some(Self::V1_3),
-            "1.4.0" | "1.4.2" => Some(Self::V1_4_0),
+            "1.4.0" | "1.4.1" | "1.4.2" => Some(Self::V1_4_0),
             "1.4" | "1.4.3" => Some(Self::V1_4),
             _ => None,
         }

@@ -92,9 +92,14 @@ async fn token_post(State(state): State<Shared>, headers: HeaderMap, body: Body)
     } else {
         HashMap::new()
     };
-    // Optional before 1.4.3, but `password` when given.
-    let required = state.config.nomad_version == NomadVersion::V1_4;
-    if required || fields.contains_key("grant_type") {
+    // Required from 1.4.3; optional in 1.4.0–1.4.2, but `password` when given;
+    // not checked by 1.3.
+    let checked = match state.config.nomad_version {
+        NomadVersion::V1_4 => true,
+        NomadVersion::V1_4_0 => fields.contains_key("grant_type"),
+        NomadVersion::V1_3 => false,
+    };
+    if checked {
         match fields.get("grant_type").map(String::as_str) {
             None => return missing(&["body", "grant_type"]),
             Some("password") => {}

@@ -172,9 +172,11 @@ impl Sessions {
             config,
         };
         other_tabs::listen();
-        let (existing, expired) = HUB.with(|hub| {
+        let own_config = config.try_get_value();
+        let (existing, owed) = HUB.with(|hub| {
             let mut hub = hub.borrow_mut();
-            let expired = hub.reload(now);
+            hub.reload(now);
+            let owed = hub.take_owed(&offers);
             hub.widgets.push(Member {
                 id,
                 offers,
@@ -184,16 +186,12 @@ impl Sessions {
                 tr,
             });
             hub.publish();
-            (this.list.get_untracked(), expired)
+            (this.list.get_untracked(), owed)
         });
-        // Found expired (a tab restored long after its sign-in): tell Siminars.
-        for session in expired {
-            if this
-                .offers
-                .with_value(|o| o.contains(&(session.provider, session.base_url.clone())))
-            {
-                this.give_back(session);
-            }
+        // Expired before this widget could say so (a tab restored long after its
+        // sign-in, a timer throttled in a background tab): tell the server.
+        for (session, config) in owed {
+            give_back(session, config.or_else(|| own_config.clone()));
         }
         // After mounting, so that the host's listeners see the widget's element in place.
         if !existing.is_empty() {
@@ -236,20 +234,23 @@ impl Sessions {
     /// that offers them, and keeps it in sessionStorage.
     pub fn add(&self, session: Session) {
         let config = self.config.try_get_value();
-        let replaced = HUB
-            .with(|hub| hub.borrow().session(session.provider, &session.base_url))
-            .filter(|old| old.token != session.token);
+        let mut replaced = None;
         deliver(HUB.with(|hub| {
             let mut hub = hub.borrow_mut();
-            if let Some(config) = config {
-                let key = (session.provider, session.base_url.clone());
+            let key = (session.provider, session.base_url.clone());
+            // With the configuration it was signed in with, before this one's replaces it.
+            replaced = hub
+                .session(key.0, &key.1)
+                .filter(|old| old.token != session.token)
+                .map(|old| (old, hub.logout_config(&key)));
+            if let Some(config) = config.clone() {
                 hub.logout_config.retain(|(k, _)| *k != key);
                 hub.logout_config.push((key, config));
             }
             hub.add(session)
         }));
-        if let Some(old) = replaced {
-            self.give_back(old);
+        if let Some((old, old_config)) = replaced {
+            give_back(old, old_config.or(config));
         }
     }
 
@@ -265,25 +266,21 @@ impl Sessions {
         // A session that ran out here is still valid at Siminars. (A user's
         // sign-out tells the server itself, and reports a failure; another
         // tab's sign-out is told there; a rejected token is already dead.)
-        let ran_out = (reason == SignOutReason::Expired)
-            .then(|| HUB.with(|hub| hub.borrow().session(provider, &base)))
-            .flatten();
-        deliver(HUB.with(|hub| hub.borrow_mut().remove(provider, &base, reason, message)));
-        if let Some(session) = ran_out {
-            self.give_back(session);
-        }
-    }
-
-    /// Tells Siminars that a token this tab drops is done with: there it lives
-    /// six months, whatever the widget keeps. Nothing to do for the others.
-    fn give_back(&self, session: Session) {
-        if session.provider != ProviderId::Siminars {
-            return;
-        }
-        if let Some(config) = self.config.try_get_value() {
-            leptos::task::spawn_local(async move {
-                let _ = crate::client::sign_out(&config, &session).await;
-            });
+        // Read before the host hears of it: its listener may unmount this widget.
+        let own_config = self.config.try_get_value();
+        let mut ran_out = None;
+        deliver(HUB.with(|hub| {
+            let mut hub = hub.borrow_mut();
+            if reason == SignOutReason::Expired {
+                let key = (provider, base.clone());
+                ran_out = hub
+                    .session(provider, &base)
+                    .map(|s| (s, hub.logout_config(&key)));
+            }
+            hub.remove(provider, &base, reason, message)
+        }));
+        if let Some((session, config)) = ran_out {
+            give_back(session, config.or(own_config));
         }
     }
 
@@ -336,6 +333,20 @@ impl Sessions {
 /// A sentence for every widget that shows a change, each in its own language.
 pub type Wording = std::rc::Rc<dyn Fn(&Messages) -> String>;
 
+/// Tells the server that a token this tab drops is done with, where the
+/// provider has a logout (Siminars' tokens live six months there, whatever the
+/// widget keeps). `config` is the one it was signed in with, where known.
+fn give_back(session: Session, config: Option<Config>) {
+    if !session.provider.has_logout() {
+        return;
+    }
+    if let Some(config) = config {
+        leptos::task::spawn_local(async move {
+            let _ = crate::client::sign_out(&config, &session).await;
+        });
+    }
+}
+
 pub fn expired_reason(provider: ProviderId) -> Wording {
     std::rc::Rc::new(move |m: &Messages| {
         m.fmt("session.expired", &[("provider", provider.display_name())])
@@ -383,6 +394,11 @@ struct Hub {
     /// The configuration each session was signed in with, so that a Siminars token
     /// can be given back even when no widget that offers it is left.
     logout_config: Vec<((ProviderId, String), Config)>,
+    /// Expired sessions whose token is still to be given back: found so by
+    /// [`Hub::reload`], until a widget that offers their provider and base URL,
+    /// and so knows how to reach it, joins. Those read from sessionStorage stay
+    /// there until then, so that another page of the site can do it.
+    owed: Vec<Session>,
     /// `None` when the browser offers no sessionStorage: sessions then live in memory.
     store: Option<SessionStore>,
     widgets: Vec<Member>,
@@ -399,16 +415,17 @@ impl Hub {
             sessions: Vec::new(),
             memory_only: Vec::new(),
             logout_config: Vec::new(),
+            owed: Vec::new(),
             store: SessionStore::open().ok(),
             widgets: Vec::new(),
         }
     }
 
     /// Re-reads sessionStorage (the truth for every stored session, whoever
-    /// changed it) and drops what has expired, which it returns; memory-only
-    /// sessions stay.
-    fn reload(&mut self, now: u64) -> Vec<Session> {
-        let mut expired = Vec::new();
+    /// changed it) and drops what has expired, keeping what is owed to a
+    /// server; memory-only sessions stay.
+    fn reload(&mut self, now: u64) {
+        let mut to_give_back = Vec::new();
         if let Some(store) = &self.store {
             let memory_only = &self.memory_only;
             self.sessions.retain(|s| {
@@ -418,14 +435,48 @@ impl Hub {
             });
             let loaded = store.load_all(now);
             self.sessions.extend(loaded.live);
-            expired = loaded.expired;
+            to_give_back = loaded.to_give_back;
         }
-        let (gone, kept) = std::mem::take(&mut self.sessions)
+        let (expired, live): (Vec<Session>, Vec<Session>) = std::mem::take(&mut self.sessions)
             .into_iter()
             .partition(|s| s.is_expired(now));
-        self.sessions = kept;
-        expired.extend::<Vec<Session>>(gone);
-        expired
+        self.sessions = live;
+        to_give_back.extend(expired.into_iter().filter(|s| s.provider.has_logout()));
+        for session in to_give_back {
+            if !self.owed.iter().any(|o| o.token == session.token) {
+                self.owed.push(session);
+            }
+        }
+    }
+
+    /// The owed sessions that a widget offering `offers` can give back, each with
+    /// the configuration it was signed in with if this page knows it; their
+    /// stored entries go.
+    fn take_owed(&mut self, offers: &[(ProviderId, String)]) -> Vec<(Session, Option<Config>)> {
+        let (mine, others): (Vec<Session>, Vec<Session>) =
+            std::mem::take(&mut self.owed).into_iter().partition(|s| {
+                offers
+                    .iter()
+                    .any(|(p, b)| *p == s.provider && *b == s.base_url)
+            });
+        self.owed = others;
+        mine.into_iter()
+            .map(|session| {
+                if let Some(store) = &self.store {
+                    store.remove(session.provider, &session.base_url);
+                }
+                let config = self.logout_config(&(session.provider, session.base_url.clone()));
+                (session, config)
+            })
+            .collect()
+    }
+
+    /// The configuration a session was signed in with on this page.
+    fn logout_config(&self, key: &(ProviderId, String)) -> Option<Config> {
+        self.logout_config
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, c)| c.clone())
     }
 
     /// The session for `provider` at `base`, expired or not.

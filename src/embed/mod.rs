@@ -39,6 +39,9 @@ extern "C" {
     fn status(this: &ConfigFile) -> u16;
     #[wasm_bindgen(method, getter)]
     fn text(this: &ConfigFile) -> String;
+    /// Whether the entry gave up waiting for it (20 s).
+    #[wasm_bindgen(method, getter, js_name = timedOut)]
+    fn timed_out(this: &ConfigFile) -> bool;
 
     /// The pinned stylesheet's URL and integrity value, for shadow roots.
     type Stylesheet;
@@ -91,7 +94,14 @@ thread_local! {
 /// Starts the bundle: the page's configuration, then the entry's hooks.
 pub fn boot() {
     let file = config_file();
-    PAGE_CONFIG.set(config_from_file(&file.url(), file.status(), &file.text()));
+    PAGE_CONFIG.set(if file.timed_out() {
+        Err(ConfigError(format!(
+            "its configuration {} did not arrive within 20 seconds",
+            file.url()
+        )))
+    } else {
+        config_from_file(&file.url(), file.status(), &file.text())
+    });
     // The widgets render in a task of their own: start-up is then two shorter
     // tasks, not one that blocks a slow device's input for the whole of it.
     // At user-blocking priority, where the browser has it, so that the page's
@@ -119,10 +129,6 @@ pub fn config_from_file(config_url: &str, status: u16, text: &str) -> Result<Con
         0 => Err(ConfigError(format!(
             "its configuration {config_url} could not be read"
         ))),
-        // Also what the entry reports after 20 s without an answer.
-        408 => Err(ConfigError(format!(
-            "its configuration {config_url} did not arrive within 20 seconds"
-        ))),
         404 => Err(ConfigError(format!(
             "its configuration {config_url} does not exist; the page owner deploys lab-login.json beside the bundle"
         ))),
@@ -142,7 +148,12 @@ fn set(api: &js_sys::Object, name: &str, f: JsValue) {
 /// entry watches, so that every attribute a widget reads is also live.
 fn api() -> js_sys::Object {
     let api = js_sys::Object::new();
-    let attributes: js_sys::Array = ATTRIBUTES.iter().map(|a| JsValue::from_str(a)).collect();
+    // `inspector` only where there is one: elsewhere a change would re-mount for nothing.
+    let attributes: js_sys::Array = ATTRIBUTES
+        .iter()
+        .filter(|a| cfg!(feature = "teaching") || **a != "inspector")
+        .map(|a| JsValue::from_str(a))
+        .collect();
     set(&api, "attributes", attributes.into());
     let connect = Closure::<dyn Fn(HtmlElement, bool)>::new(|el: HtmlElement, is_div: bool| {
         if !is_mounted(&el) {

@@ -54,6 +54,13 @@ impl ProviderId {
             Self::Nebula => "Nebula Block",
         }
     }
+
+    /// Whether a token the widget drops must be given back to the server (a
+    /// logout), because it would otherwise outlive the widget's own expiry
+    /// there: Siminars' live six months. The others' just expire.
+    pub fn has_logout(self) -> bool {
+        self == Self::Siminars
+    }
 }
 
 /// What a token is, which decides how long it may live and whether it may be stored.

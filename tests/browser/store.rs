@@ -59,8 +59,7 @@ fn expired_sessions_are_purged_on_load() {
     let later = now() + 1_000;
     let loaded = store.load_all(later);
     assert_eq!(loaded.live, vec![live.clone()]);
-    // The expired one is handed back (a Siminars token is then given back to the server).
-    assert_eq!(loaded.expired, vec![dying.clone()]);
+    assert_eq!(loaded.to_give_back, vec![]);
     assert_eq!(
         storage()
             .get_item(&storage_key(ProviderId::Nebula, &dying.base_url))
@@ -88,6 +87,23 @@ fn expired_sessions_are_purged_on_load() {
             .unwrap(),
         None
     );
+}
+
+#[wasm_bindgen_test]
+fn an_expired_siminars_entry_stays_until_its_token_is_given_back() {
+    clear();
+    let store = SessionStore::open().unwrap();
+    let dying = session(ProviderId::Siminars, TokenKind::Access, Some(now() + 50));
+    store.save(&dying).unwrap();
+    let later = now() + 1_000;
+    let loaded = store.load_all(later);
+    assert_eq!(loaded.live, vec![]);
+    assert_eq!(loaded.to_give_back, vec![dying.clone()]);
+    // Still there for a page whose widget can tell Siminars; never live again.
+    assert_eq!(storage().length().unwrap(), 1);
+    assert_eq!(store.load_all(later).to_give_back, vec![dying.clone()]);
+    store.remove(ProviderId::Siminars, &dying.base_url);
+    assert_eq!(storage().length().unwrap(), 0);
 }
 
 #[wasm_bindgen_test]

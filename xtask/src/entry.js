@@ -14,14 +14,14 @@ const besideBundle = (name) => new URL(name, import.meta.url).href;
 const refused = (name) => new Error(`${name} did not load, or it is not the file this release was built with.`);
 
 // Started at once, in parallel with the wasm: the widget needs both. A server
-// that never answers gets 20 s, then the same status as a server's own timeout
-// (408), so that every widget says so instead of waiting for ever.
+// that never answers gets 20 s, so that every widget says so instead of
+// waiting for ever.
 const configUrl = besideBundle('lab-login.json');
 const configAbort = new AbortController();
 const configTimer = setTimeout(() => configAbort.abort(), 20_000);
 const configFile = fetch(configUrl, { cache: 'no-cache', redirect: 'error', signal: configAbort.signal })
   .then((r) => r.text().then((text) => [r.status, text]))
-  .catch(() => [configAbort.signal.aborted ? 408 : 0, ''])
+  .catch(() => [0, ''])
   .finally(() => clearTimeout(configTimer));
 const wasmFile = fetch(besideBundle(PINNED.wasm.name), { integrity: PINNED.wasm.integrity })
   .then((r) => { if (!r.ok) throw refused(PINNED.wasm.name); return r; },
@@ -155,7 +155,7 @@ async function start() {
     showFailure(new Error(`the page has an element named "${hidden}", which hides document.${hidden}.`));
     return;
   }
-  fetchedConfig = { url: configUrl, status, text };
+  fetchedConfig = { url: configUrl, status, text, timedOut: configAbort.signal.aborted };
   try {
     // Instantiating runs the wasm's main, which mounts every widget.
     await __wbg_init({ module_or_path: module });
