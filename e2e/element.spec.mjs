@@ -103,7 +103,7 @@ test('an expired Siminars token waits in storage for a page whose widget can giv
   await expect(page.locator('#s').getByRole('tab', { name: 'Siminars' })).toBeVisible();
   await expect.poll(() => deletes.length).toBe(1);
   await expect(page.locator('#s').getByTestId('session-siminars')).toHaveCount(0);
-  expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  await expect.poll(() => page.evaluate(() => sessionStorage.length)).toBe(0);
   await page.reload();
   await expect(page.locator('#s').getByRole('tab', { name: 'Siminars' })).toBeVisible();
   await page.waitForTimeout(300);

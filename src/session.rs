@@ -233,10 +233,36 @@ mod browser {
             let value = self.storage.get_item(&key).ok().flatten()?;
             match decode(&key, &value, now_ms) {
                 Decoded::Live(session) => Some(session),
+                Decoded::Expired(session) if session.provider.has_logout() => {
+                    self.mark_expired(provider, base_url);
+                    None
+                }
                 Decoded::Expired(_) | Decoded::Invalid => {
                     let _ = self.storage.remove_item(&key);
                     None
                 }
+            }
+        }
+
+        /// Keeps an entry only as a token still to give back to its server: its
+        /// expiry becomes 0, so that no clock, however it is set, makes it live
+        /// again. The caller removes it once the server has it.
+        pub fn mark_expired(&self, provider: ProviderId, base_url: &str) {
+            let key = storage_key(provider, base_url);
+            let Some(value) = self.storage.get_item(&key).ok().flatten() else {
+                return;
+            };
+            let (Decoded::Live(mut session) | Decoded::Expired(mut session)) =
+                decode(&key, &value, 0)
+            else {
+                return;
+            };
+            if session.expires_at_ms == Some(0) {
+                return;
+            }
+            session.expires_at_ms = Some(0);
+            if let Ok(text) = encode(&session) {
+                let _ = self.storage.set_item(&key, &text);
             }
         }
 
@@ -260,6 +286,7 @@ mod browser {
                 match decode(&key, &value, now_ms) {
                     Decoded::Live(session) => loaded.live.push(session),
                     Decoded::Expired(session) if session.provider.has_logout() => {
+                        self.mark_expired(session.provider, &session.base_url);
                         loaded.to_give_back.push(session);
                     }
                     Decoded::Expired(_) | Decoded::Invalid => {

@@ -172,11 +172,9 @@ impl Sessions {
             config,
         };
         other_tabs::listen();
-        let own_config = config.try_get_value();
         let (existing, owed) = HUB.with(|hub| {
             let mut hub = hub.borrow_mut();
             hub.reload(now);
-            let owed = hub.take_owed(&offers);
             hub.widgets.push(Member {
                 id,
                 offers,
@@ -184,14 +182,15 @@ impl Sessions {
                 ended: this.ended,
                 host,
                 tr,
+                config,
             });
             hub.publish();
-            (this.list.get_untracked(), owed)
+            (this.list.get_untracked(), hub.take_owed())
         });
-        // Expired before this widget could say so (a tab restored long after its
+        // Expired before a widget could say so (a tab restored long after its
         // sign-in, a timer throttled in a background tab): tell the server.
         for (session, config) in owed {
-            give_back(session, config.or_else(|| own_config.clone()));
+            give_back(session, config);
         }
         // After mounting, so that the host's listeners see the widget's element in place.
         if !existing.is_empty() {
@@ -214,7 +213,12 @@ impl Sessions {
         }
         // A re-mount (after an attribute change) joins before the old view leaves,
         // so its memory-only sessions survive it (see `embed::mount`).
-        on_cleanup(move || HUB.with(|hub| hub.borrow_mut().leave(id)));
+        on_cleanup(move || {
+            // Memory-only sessions that no widget shows any more go: give theirs back.
+            for (session, config) in HUB.with(|hub| hub.borrow_mut().leave(id)) {
+                give_back(session, config);
+            }
+        });
         this
     }
 
@@ -234,23 +238,32 @@ impl Sessions {
     /// that offers them, and keeps it in sessionStorage.
     pub fn add(&self, session: Session) {
         let config = self.config.try_get_value();
-        let mut replaced = None;
+        let mut replaced = Vec::new();
         deliver(HUB.with(|hub| {
             let mut hub = hub.borrow_mut();
             let key = (session.provider, session.base_url.clone());
-            // With the configuration it was signed in with, before this one's replaces it.
-            replaced = hub
-                .session(key.0, &key.1)
-                .filter(|old| old.token != session.token)
-                .map(|old| (old, hub.logout_config(&key)));
-            if let Some(config) = config.clone() {
+            // With the configuration it was signed in with, before this one's
+            // replaces it; and any owed token whose stored entry this one overwrites.
+            if let Some(old) = hub.session(key.0, &key.1) {
+                if old.token != session.token {
+                    replaced.push((old, hub.config_for(&key)));
+                }
+            }
+            let (same, others): (Vec<Session>, Vec<Session>) = std::mem::take(&mut hub.owed)
+                .into_iter()
+                .partition(|o| o.provider == key.0 && o.base_url == key.1);
+            hub.owed = others;
+            for old in same {
+                replaced.push((old, hub.config_for(&key)));
+            }
+            if let Some(config) = config {
                 hub.logout_config.retain(|(k, _)| *k != key);
                 hub.logout_config.push((key, config));
             }
             hub.add(session)
         }));
-        if let Some((old, old_config)) = replaced {
-            give_back(old, old_config.or(config));
+        for (old, config) in replaced {
+            give_back(old, config);
         }
     }
 
@@ -267,7 +280,6 @@ impl Sessions {
         // sign-out tells the server itself, and reports a failure; another
         // tab's sign-out is told there; a rejected token is already dead.)
         // Read before the host hears of it: its listener may unmount this widget.
-        let own_config = self.config.try_get_value();
         let mut ran_out = None;
         deliver(HUB.with(|hub| {
             let mut hub = hub.borrow_mut();
@@ -275,12 +287,12 @@ impl Sessions {
                 let key = (provider, base.clone());
                 ran_out = hub
                     .session(provider, &base)
-                    .map(|s| (s, hub.logout_config(&key)));
+                    .map(|s| (s, hub.config_for(&key)));
             }
             hub.remove(provider, &base, reason, message)
         }));
         if let Some((session, config)) = ran_out {
-            give_back(session, config.or(own_config));
+            give_back(session, config);
         }
     }
 
@@ -335,14 +347,18 @@ pub type Wording = std::rc::Rc<dyn Fn(&Messages) -> String>;
 
 /// Tells the server that a token this tab drops is done with, where the
 /// provider has a logout (Siminars' tokens live six months there, whatever the
-/// widget keeps). `config` is the one it was signed in with, where known.
+/// widget keeps). `config` is the one it was signed in with, where known. Its
+/// stored entry (kept, expired, until now) goes once the server has it; if the
+/// server cannot be reached, a later page of the site tries again.
 fn give_back(session: Session, config: Option<Config>) {
     if !session.provider.has_logout() {
         return;
     }
     if let Some(config) = config {
         leptos::task::spawn_local(async move {
-            let _ = crate::client::sign_out(&config, &session).await;
+            if crate::client::sign_out(&config, &session).await.is_ok() {
+                HUB.with(|hub| hub.borrow().forget_given_back(&session));
+            }
         });
     }
 }
@@ -377,6 +393,8 @@ struct Member {
     ended: RwSignal<Option<String>>,
     host: Host,
     tr: Tr,
+    /// Where to give a token back when this page never signed it in (restored).
+    config: StoredValue<Config>,
 }
 
 impl Member {
@@ -449,34 +467,43 @@ impl Hub {
         }
     }
 
-    /// The owed sessions that a widget offering `offers` can give back, each with
-    /// the configuration it was signed in with if this page knows it; their
-    /// stored entries go.
-    fn take_owed(&mut self, offers: &[(ProviderId, String)]) -> Vec<(Session, Option<Config>)> {
-        let (mine, others): (Vec<Session>, Vec<Session>) =
-            std::mem::take(&mut self.owed).into_iter().partition(|s| {
-                offers
-                    .iter()
-                    .any(|(p, b)| *p == s.provider && *b == s.base_url)
-            });
-        self.owed = others;
-        mine.into_iter()
-            .map(|session| {
-                if let Some(store) = &self.store {
-                    store.remove(session.provider, &session.base_url);
-                }
-                let config = self.logout_config(&(session.provider, session.base_url.clone()));
-                (session, config)
-            })
-            .collect()
+    /// The owed sessions that this page can give back now, each with the
+    /// configuration to do it with: those a mounted widget offers.
+    fn take_owed(&mut self) -> Vec<(Session, Option<Config>)> {
+        let owed = std::mem::take(&mut self.owed);
+        let mut now = Vec::new();
+        for session in owed {
+            match self.config_for(&(session.provider, session.base_url.clone())) {
+                Some(config) => now.push((session, Some(config))),
+                None => self.owed.push(session),
+            }
+        }
+        now
     }
 
-    /// The configuration a session was signed in with on this page.
-    fn logout_config(&self, key: &(ProviderId, String)) -> Option<Config> {
+    /// The configuration to reach `key`'s server with: the one its session was
+    /// signed in with on this page, else that of a widget that offers it.
+    fn config_for(&self, key: &(ProviderId, String)) -> Option<Config> {
         self.logout_config
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, c)| c.clone())
+            .or_else(|| {
+                self.widgets
+                    .iter()
+                    .filter(|m| m.offers(key.0, &key.1))
+                    .find_map(|m| m.config.try_get_value())
+            })
+    }
+
+    /// A token the server now has back: its stored entry goes, unless a newer
+    /// session of the same provider and URL has replaced it there.
+    fn forget_given_back(&self, session: &Session) {
+        if self.session(session.provider, &session.base_url).is_none() {
+            if let Some(store) = &self.store {
+                store.remove(session.provider, &session.base_url);
+            }
+        }
     }
 
     /// The session for `provider` at `base`, expired or not.
@@ -489,14 +516,14 @@ impl Hub {
 
     /// A widget unmounts. With none left on the page, memory-only sessions go
     /// too: nothing shows them, and nothing can sign them out.
-    fn leave(&mut self, id: usize) {
+    fn leave(&mut self, id: usize) -> Vec<(Session, Option<Config>)> {
         self.widgets.retain(|m| m.id != id);
-        self.forget_unshown_memory_only();
+        self.forget_unshown_memory_only()
     }
 
     /// Memory-only sessions that no mounted widget offers are forgotten: nothing
     /// shows them, and nothing could sign them out.
-    fn forget_unshown_memory_only(&mut self) {
+    fn forget_unshown_memory_only(&mut self) -> Vec<(Session, Option<Config>)> {
         let widgets = &self.widgets;
         let shown = |p: ProviderId, b: &str| widgets.iter().any(|m| m.offers(p, b));
         let gone: Vec<(ProviderId, String)> = self
@@ -506,12 +533,25 @@ impl Hub {
             .cloned()
             .collect();
         self.memory_only.retain(|k| !gone.contains(k));
-        self.sessions.retain(|s| {
-            !gone
-                .iter()
-                .any(|(p, b)| *p == s.provider && *b == s.base_url)
-        });
+        let (dropped, kept): (Vec<Session>, Vec<Session>) = std::mem::take(&mut self.sessions)
+            .into_iter()
+            .partition(|s| {
+                gone.iter()
+                    .any(|(p, b)| *p == s.provider && *b == s.base_url)
+            });
+        self.sessions = kept;
+        // A Siminars token kept in memory (the browser would not store it) goes
+        // back to the server, with the configuration it was signed in with.
+        let to_give_back = dropped
+            .into_iter()
+            .filter(|s| s.provider.has_logout())
+            .map(|s| {
+                let config = self.config_for(&(s.provider, s.base_url.clone()));
+                (s, config)
+            })
+            .collect();
         self.logout_config.retain(|(k, _)| !gone.contains(k));
+        to_give_back
     }
 
     /// Copies each widget's sessions into its own signal.
@@ -588,8 +628,15 @@ impl Hub {
         if self.sessions.len() == before {
             return Vec::new();
         }
+        // An expired token that must go back to its server keeps its stored entry
+        // (never live again) until it has: see `give_back`.
+        let owed = reason == SignOutReason::Expired && provider.has_logout();
         if let Some(store) = &self.store {
-            store.remove(provider, base);
+            if owed {
+                store.mark_expired(provider, base);
+            } else {
+                store.remove(provider, base);
+            }
         }
         self.memory_only
             .retain(|(p, b)| !(*p == provider && b == base));

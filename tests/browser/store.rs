@@ -99,9 +99,18 @@ fn an_expired_siminars_entry_stays_until_its_token_is_given_back() {
     let loaded = store.load_all(later);
     assert_eq!(loaded.live, vec![]);
     assert_eq!(loaded.to_give_back, vec![dying.clone()]);
-    // Still there for a page whose widget can tell Siminars; never live again.
+    // Still there for a page whose widget can tell Siminars; never live again,
+    // not even with the clock set back.
     assert_eq!(storage().length().unwrap(), 1);
-    assert_eq!(store.load_all(later).to_give_back, vec![dying.clone()]);
+    let earlier = store.load_all(now() - 60_000);
+    assert_eq!(earlier.live, vec![]);
+    assert_eq!(earlier.to_give_back.len(), 1);
+    assert_eq!(earlier.to_give_back[0].token, dying.token);
+    assert_eq!(
+        store.load(ProviderId::Siminars, &dying.base_url, now() - 60_000),
+        None
+    );
+    assert_eq!(storage().length().unwrap(), 1);
     store.remove(ProviderId::Siminars, &dying.base_url);
     assert_eq!(storage().length().unwrap(), 0);
 }
