@@ -706,32 +706,19 @@ mod other_tabs {
                         )
                     });
                 // This tab's Siminars token is its own, and lives six months unless the server is told.
+                // With the configuration it was signed in with, or, for a session
+                // restored after a reload, that of a widget that offers it.
                 let logout = HUB.with(|hub| {
                     let hub = hub.borrow();
-                    let session = hub
-                        .sessions
-                        .iter()
-                        .find(|s| {
-                            s.provider == ProviderId::Siminars
-                                && s.provider == provider
-                                && s.base_url == base
-                        })
-                        .cloned();
-                    let config = hub
-                        .logout_config
-                        .iter()
-                        .find(|((p, b), _)| *p == provider && *b == base)
-                        .map(|(_, c)| c.clone());
-                    session.zip(config)
+                    hub.session(provider, &base)
+                        .map(|s| (s, hub.config_for(&(provider, base.clone()))))
                 });
                 deliver(HUB.with(|hub| {
                     hub.borrow_mut()
                         .remove(provider, &base, SignOutReason::OtherTab, Some(message))
                 }));
                 if let Some((session, config)) = logout {
-                    leptos::task::spawn_local(async move {
-                        let _ = crate::client::sign_out(&config, &session).await;
-                    });
+                    super::give_back(session, config);
                 }
             });
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
