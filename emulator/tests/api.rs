@@ -87,6 +87,19 @@ async fn nomad_token(app: &Router, user: &str, password: &str) -> String {
 
 // ---------- NOMAD ----------
 
+/// The deprecated `GET /auth/token?username=&password=` (1.3 only).
+async fn token_by_get(app: &Router) -> Answer {
+    call(
+        app,
+        "GET",
+        "/nomad/api/v1/auth/token?username=ada&password=ada-demo-pw",
+        None,
+        "",
+        None,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn nomad_info_names_the_version() {
     assert_eq!(
@@ -141,30 +154,14 @@ async fn nomad_1_4_token_is_post_only_with_grant_type_and_the_oidc_body() {
     );
     assert_eq!(missing.json()["detail"][0]["type"], "missing");
 
-    let get = call(
-        &app,
-        "GET",
-        "/nomad/api/v1/auth/token?username=ada&password=ada-demo-pw",
-        None,
-        "",
-        None,
-    )
-    .await;
+    let get = token_by_get(&app).await;
     assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED);
 }
 
 #[tokio::test]
 async fn nomad_1_3_token_by_get_or_post_without_expires_in() {
     let app = app_v13();
-    let get = call(
-        &app,
-        "GET",
-        "/nomad/api/v1/auth/token?username=ada&password=ada-demo-pw",
-        None,
-        "",
-        None,
-    )
-    .await;
+    let get = token_by_get(&app).await;
     assert_eq!(get.status, StatusCode::OK);
     assert_eq!(get.json()["token_type"], "bearer");
     assert!(get.json().get("expires_in").is_none());
@@ -189,15 +186,7 @@ async fn nomad_1_4_0_token_is_post_only_with_the_1_3_answer() {
     });
     let info = call(&app, "GET", "/nomad/api/v1/info", None, "", None).await;
     assert_eq!(info.json()["version"], "1.4.2");
-    let get = call(
-        &app,
-        "GET",
-        "/nomad/api/v1/auth/token?username=ada&password=ada-demo-pw",
-        None,
-        "",
-        None,
-    )
-    .await;
+    let get = token_by_get(&app).await;
     assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED);
     // `grant_type` may be left out, or given as `password` (what the widget sends).
     for body in [
