@@ -125,7 +125,8 @@ pub fn encode(session: &Session) -> Result<String, NotStored> {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Decoded {
     Live(Session),
-    /// Past its expiry: remove it (and give a Siminars token back to the server).
+    /// Past its expiry: remove it, unless its token must still go back to its
+    /// server ([`Loaded::to_give_back`]).
     Expired(Session),
     /// Not ours, damaged, or of a kind that must never be stored: remove it if it is under our prefix.
     Invalid,
@@ -234,7 +235,7 @@ mod browser {
             match decode(&key, &value, now_ms) {
                 Decoded::Live(session) => Some(session),
                 Decoded::Expired(session) if session.provider.has_logout() => {
-                    self.mark_expired(provider, base_url);
+                    self.mark_expired(&session);
                     None
                 }
                 Decoded::Expired(_) | Decoded::Invalid => {
@@ -247,21 +248,16 @@ mod browser {
         /// Keeps an entry only as a token still to give back to its server: its
         /// expiry becomes 0, so that no clock, however it is set, makes it live
         /// again. The caller removes it once the server has it.
-        pub fn mark_expired(&self, provider: ProviderId, base_url: &str) {
-            let key = storage_key(provider, base_url);
-            let Some(value) = self.storage.get_item(&key).ok().flatten() else {
-                return;
-            };
-            let (Decoded::Live(mut session) | Decoded::Expired(mut session)) =
-                decode(&key, &value, 0)
-            else {
-                return;
-            };
+        pub fn mark_expired(&self, session: &Session) {
             if session.expires_at_ms == Some(0) {
                 return;
             }
-            session.expires_at_ms = Some(0);
-            if let Ok(text) = encode(&session) {
+            let kept = Session {
+                expires_at_ms: Some(0),
+                ..session.clone()
+            };
+            if let Ok(text) = encode(&kept) {
+                let key = storage_key(session.provider, &session.base_url);
                 let _ = self.storage.set_item(&key, &text);
             }
         }
@@ -286,7 +282,7 @@ mod browser {
                 match decode(&key, &value, now_ms) {
                     Decoded::Live(session) => loaded.live.push(session),
                     Decoded::Expired(session) if session.provider.has_logout() => {
-                        self.mark_expired(session.provider, &session.base_url);
+                        self.mark_expired(&session);
                         loaded.to_give_back.push(session);
                     }
                     Decoded::Expired(_) | Decoded::Invalid => {

@@ -238,30 +238,27 @@ impl Sessions {
     /// that offers them, and keeps it in sessionStorage.
     pub fn add(&self, session: Session) {
         let config = self.config.try_get_value();
-        let mut replaced = Vec::new();
-        deliver(HUB.with(|hub| {
+        let (replaced, notices) = HUB.with(|hub| {
             let mut hub = hub.borrow_mut();
             let key = (session.provider, session.base_url.clone());
             // With the configuration it was signed in with, before this one's
             // replaces it; and any owed token whose stored entry this one overwrites.
-            if let Some(old) = hub.session(key.0, &key.1) {
-                if old.token != session.token {
-                    replaced.push((old, hub.config_for(&key)));
-                }
-            }
-            let (same, others): (Vec<Session>, Vec<Session>) = std::mem::take(&mut hub.owed)
+            let old = hub
+                .session(key.0, &key.1)
+                .filter(|old| old.token != session.token);
+            let owed = hub.take_owed_at(key.0, &key.1);
+            let replaced: Vec<_> = old
                 .into_iter()
-                .partition(|o| o.provider == key.0 && o.base_url == key.1);
-            hub.owed = others;
-            for old in same {
-                replaced.push((old, hub.config_for(&key)));
-            }
+                .chain(owed)
+                .map(|s| hub.with_config(s))
+                .collect();
             if let Some(config) = config {
                 hub.logout_config.retain(|(k, _)| *k != key);
                 hub.logout_config.push((key, config));
             }
-            hub.add(session)
-        }));
+            (replaced, hub.add(session))
+        });
+        deliver(notices);
         for (old, config) in replaced {
             give_back(old, config);
         }
@@ -284,10 +281,7 @@ impl Sessions {
         deliver(HUB.with(|hub| {
             let mut hub = hub.borrow_mut();
             if reason == SignOutReason::Expired {
-                let key = (provider, base.clone());
-                ran_out = hub
-                    .session(provider, &base)
-                    .map(|s| (s, hub.config_for(&key)));
+                ran_out = hub.session(provider, &base).map(|s| hub.with_config(s));
             }
             hub.remove(provider, &base, reason, message)
         }));
@@ -470,30 +464,39 @@ impl Hub {
     /// The owed sessions that this page can give back now, each with the
     /// configuration to do it with: those a mounted widget offers.
     fn take_owed(&mut self) -> Vec<(Session, Option<Config>)> {
-        let owed = std::mem::take(&mut self.owed);
-        let mut now = Vec::new();
-        for session in owed {
-            match self.config_for(&(session.provider, session.base_url.clone())) {
-                Some(config) => now.push((session, Some(config))),
-                None => self.owed.push(session),
-            }
-        }
+        let (now, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.owed)
+            .into_iter()
+            .map(|s| self.with_config(s))
+            .partition(|(_, config)| config.is_some());
+        self.owed = later.into_iter().map(|(s, _)| s).collect();
         now
     }
 
-    /// The configuration to reach `key`'s server with: the one its session was
+    /// The owed sessions of `provider` at `base`, taken out.
+    fn take_owed_at(&mut self, provider: ProviderId, base: &str) -> Vec<Session> {
+        let (at, others) = std::mem::take(&mut self.owed)
+            .into_iter()
+            .partition(|o| o.provider == provider && o.base_url == base);
+        self.owed = others;
+        at
+    }
+
+    /// `session` with the configuration to reach its server: the one it was
     /// signed in with on this page, else that of a widget that offers it.
-    fn config_for(&self, key: &(ProviderId, String)) -> Option<Config> {
-        self.logout_config
+    fn with_config(&self, session: Session) -> (Session, Option<Config>) {
+        let (provider, base) = (session.provider, session.base_url.as_str());
+        let config = self
+            .logout_config
             .iter()
-            .find(|(k, _)| k == key)
+            .find(|((p, b), _)| *p == provider && b == base)
             .map(|(_, c)| c.clone())
             .or_else(|| {
                 self.widgets
                     .iter()
-                    .filter(|m| m.offers(key.0, &key.1))
+                    .filter(|m| m.offers(provider, base))
                     .find_map(|m| m.config.try_get_value())
-            })
+            });
+        (session, config)
     }
 
     /// A token the server now has back: its stored entry goes, unless a newer
@@ -545,10 +548,7 @@ impl Hub {
         let to_give_back = dropped
             .into_iter()
             .filter(|s| s.provider.has_logout())
-            .map(|s| {
-                let config = self.config_for(&(s.provider, s.base_url.clone()));
-                (s, config)
-            })
+            .map(|s| self.with_config(s))
             .collect();
         self.logout_config.retain(|(k, _)| !gone.contains(k));
         to_give_back
@@ -622,18 +622,19 @@ impl Hub {
         reason: SignOutReason,
         message: Option<Wording>,
     ) -> Vec<(Host, Notice)> {
-        let before = self.sessions.len();
-        self.sessions
-            .retain(|s| !(s.provider == provider && s.base_url == base));
-        if self.sessions.len() == before {
+        let Some(at) = self
+            .sessions
+            .iter()
+            .position(|s| s.provider == provider && s.base_url == base)
+        else {
             return Vec::new();
-        }
-        // An expired token that must go back to its server keeps its stored entry
-        // (never live again) until it has: see `give_back`.
-        let owed = reason == SignOutReason::Expired && provider.has_logout();
+        };
+        let gone = self.sessions.remove(at);
         if let Some(store) = &self.store {
-            if owed {
-                store.mark_expired(provider, base);
+            // An expired token that must go back to its server keeps its stored
+            // entry (never live again) until it has: see `give_back`.
+            if reason == SignOutReason::Expired && provider.has_logout() {
+                store.mark_expired(&gone);
             } else {
                 store.remove(provider, base);
             }
@@ -710,8 +711,7 @@ mod other_tabs {
                 // restored after a reload, that of a widget that offers it.
                 let logout = HUB.with(|hub| {
                     let hub = hub.borrow();
-                    hub.session(provider, &base)
-                        .map(|s| (s, hub.config_for(&(provider, base.clone()))))
+                    hub.session(provider, &base).map(|s| hub.with_config(s))
                 });
                 deliver(HUB.with(|hub| {
                     hub.borrow_mut()
